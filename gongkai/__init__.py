@@ -1,0 +1,1 @@
+"""Gongkai (公开): a consolidated platform for Chinese government openness."""

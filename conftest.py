@@ -1,1 +1,5 @@
-"""Shared fixtures for the whole suite."""
+"""Fixtures shared by every app's tests."""
+
+from gongkai.core.tests.fixtures import tree
+
+__all__ = ["tree"]

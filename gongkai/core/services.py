@@ -117,7 +117,8 @@ def organisation_update_contact(*, actor: User | None, organisation: Organisatio
     unknown = set(contact) - set(CONTACT_FIELDS)
     if unknown:
         raise DomainError(f"未知的字段：{'、'.join(sorted(unknown))}。")
-    before = _snapshot(organisation, CONTACT_FIELDS)
+    # Read "before" from the database: a bound form may already have changed the instance.
+    before = _snapshot(Organisation.objects.get(pk=organisation.pk), CONTACT_FIELDS)
     for field, value in contact.items():
         setattr(organisation, field, value.strip())
     try:

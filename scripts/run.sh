@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Starts the task worker in the background and the web server in the foreground;
+# Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+"$BIN/gongkai" db_worker --queue-name '*' &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
+echo "任务进程已启动（pid $worker）。网站：http://127.0.0.1:8000/  按 Ctrl-C 停止。"
+"$BIN/gongkai" runserver 127.0.0.1:8000

@@ -21,7 +21,7 @@ admin.site.site_title = "政务公开平台"
 admin.site.index_title = "配置"
 
 
-class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ScopedAdmin(admin.ModelAdmin):
     """Rows are visible and editable only within the bodies where the user's roles
     carry `perm`; `org_field` names the path from the row to its body."""
 
@@ -91,7 +91,7 @@ class OrganisationAdmin(ScopedAdmin):
         # of the disclosure guide stays editable.
         return ("name", "short_name", "kind", "parent", "credit_code", "index_code", "position") if obj else ()
 
-    def save_model(self, request: HttpRequest, obj: Organisation, form: forms.ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: Organisation, form: forms.ModelForm, change: bool) -> None:
         contact = {f: form.cleaned_data.get(f, "") or "" for f in CONTACT_FIELDS}
         if change:
             self._run(request, services.organisation_update_contact, organisation=obj, **contact)
@@ -111,7 +111,7 @@ class OrganisationAdmin(ScopedAdmin):
         obj.pk = created.pk
 
 
-class SiteColumnInline(admin.TabularInline):  # type: ignore[type-arg]
+class SiteColumnInline(admin.TabularInline):
     model = SiteColumn
     extra = 0
     fields = ("title", "kind", "url", "position", "is_hidden")
@@ -140,7 +140,7 @@ class SiteAdmin(ScopedAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("organisation", "slug") if obj else ()
 
-    def save_model(self, request: HttpRequest, obj: Site, form: forms.ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: Site, form: forms.ModelForm, change: bool) -> None:
         fields = {f: form.cleaned_data[f] for f in services.SITE_FIELDS if f in form.cleaned_data}
         if change:
             self._run(request, services.site_update, site=obj, is_default=form.cleaned_data["is_default"], **fields)
@@ -183,7 +183,7 @@ class CalendarOverrideAdmin(ScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request, obj)
 
-    def save_model(self, request: HttpRequest, obj: CalendarOverride, form: forms.ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: CalendarOverride, form: forms.ModelForm, change: bool) -> None:
         saved = self._run(
             request,
             services.calendar_override_set,
@@ -202,7 +202,7 @@ class CalendarOverrideAdmin(ScopedAdmin):
             self.delete_model(request, obj)
 
 
-class RoleAssignmentForm(forms.ModelForm):  # type: ignore[type-arg]
+class RoleAssignmentForm(forms.ModelForm):
     class Meta:
         model = RoleAssignment
         fields = ("user", "organisation", "role", "include_descendants")
@@ -227,7 +227,7 @@ class RoleAssignmentAdmin(ScopedAdmin):
             kwargs["queryset"] = organisations_where(request.user, Perm.ROLE_GRANT)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request: HttpRequest, obj: RoleAssignment, form: forms.ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: RoleAssignment, form: forms.ModelForm, change: bool) -> None:
         created = self._run(
             request,
             services.role_grant,
@@ -246,7 +246,7 @@ class RoleAssignmentAdmin(ScopedAdmin):
             self.delete_model(request, obj)
 
 
-class UserCreateForm(forms.ModelForm):  # type: ignore[type-arg]
+class UserCreateForm(forms.ModelForm):
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput, strip=False)
 
     class Meta:
@@ -282,7 +282,7 @@ class UserAdmin(ScopedAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("username", "full_name", "is_active") if obj else ()
 
-    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
         created = self._run(
             request,
             services.user_create,

@@ -128,5 +128,7 @@ def verify() -> VerifyResult:
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_seq != checked or head.last_hash != expected_prev):
-        return VerifyResult(checked, checked + 1, f"链头记录第 {head.last_seq} 条，但只找到 {checked} 条（末尾记录被删除）")
+        return VerifyResult(
+            checked, checked + 1, f"链头记录第 {head.last_seq} 条，但只找到 {checked} 条（末尾记录被删除）"
+        )
     return VerifyResult(checked, None, "")

@@ -3,7 +3,7 @@ from django import forms
 from gongkai.core.models import Organisation
 
 
-class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
+class ContactForm(forms.ModelForm):
     """The 公开指南 contact data (条例第十二条). Saving goes through the service."""
 
     class Meta:

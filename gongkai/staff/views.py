@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from gongkai.core import selectors, services
 from gongkai.core.errors import DomainError, NotPermitted
-from gongkai.core.models import Organisation, Role
+from gongkai.core.models import Organisation, Role, User
 from gongkai.core.permissions import Perm, can, roles_on
 
 from .forms import ContactForm
@@ -25,6 +25,12 @@ class StaffLogoutView(auth_views.LogoutView):
     pass
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user of a @login_required view."""
+    assert isinstance(request.user, User)  # noqa: S101 (login_required guarantees it)
+    return request.user
+
+
 def _org_or_404(request: HttpRequest, pk: int, perm: Perm = Perm.ORG_VIEW) -> Organisation:
     try:
         return selectors.organisation_for(request.user, pk, perm)
@@ -34,7 +40,7 @@ def _org_or_404(request: HttpRequest, pk: int, perm: Perm = Perm.ORG_VIEW) -> Or
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    assignments = request.user.role_assignments.select_related("organisation").order_by("organisation__path")
+    assignments = _user(request).role_assignments.select_related("organisation").order_by("organisation__path")
     return render(
         request,
         "staff/home.html",
@@ -72,12 +78,14 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org_or_404(request, pk)
     if not can(request.user, Perm.ORG_EDIT_CONTACT, org):
-        return render(request, "staff/forbidden.html", {"message": "您没有维护该机构公开指南联系信息的权限。"}, status=403)
+        return render(
+            request, "staff/forbidden.html", {"message": "您没有维护该机构公开指南联系信息的权限。"}, status=403
+        )
     form = ContactForm(request.POST or None, instance=Organisation.objects.get(pk=org.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update_contact(
-                actor=request.user, organisation=org, **{f: form.cleaned_data[f] for f in ContactForm.Meta.fields}
+                actor=_user(request), organisation=org, **{f: form.cleaned_data[f] for f in ContactForm.Meta.fields}
             )
         except DomainError as exc:
             form.add_error(None, str(exc))

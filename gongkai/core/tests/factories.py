@@ -1,6 +1,7 @@
 """Test data built through the real services, as the application builds it."""
 
 import itertools
+from typing import Any
 
 from gongkai.core import services
 from gongkai.core.models import Organisation, OrganisationKind, Role, Site, User
@@ -15,7 +16,7 @@ def make_org(
     *,
     parent: Organisation | None = None,
     kind: str = OrganisationKind.DEPARTMENT,
-    **fields: str,
+    **fields: Any,
 ) -> Organisation:
     return services.organisation_create(
         actor=None, name=name or f"测试机构{next(_seq)}", kind=kind, parent=parent, **fields

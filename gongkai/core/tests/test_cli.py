@@ -5,8 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gongkai.core.models import Organisation, RoleAssignment
-from gongkai.core.tests.fixtures import Tree
 from gongkai.core.tests.factories import PASSWORD
+from gongkai.core.tests.fixtures import Tree
 
 
 def run(*args: str) -> str:
@@ -32,8 +32,20 @@ def test_orgs_list_json_prints_one_object_per_body(tree: Tree) -> None:
 
 def test_orgs_add_with_parent_by_name_and_valid_code(tree: Tree) -> None:
     row = json.loads(
-        run("orgs", "add", "--name", "达州市统计局", "--kind", "department", "--parent", "达州市人民政府",
-            "--credit-code", "91350100M000100Y43", "--phone", "0818-2100000")
+        run(
+            "orgs",
+            "add",
+            "--name",
+            "达州市统计局",
+            "--kind",
+            "department",
+            "--parent",
+            "达州市人民政府",
+            "--credit-code",
+            "91350100M000100Y43",
+            "--phone",
+            "0818-2100000",
+        )
     )
     assert row["parent_id"] == tree.city.pk
     assert row["credit_code"] == "91350100M000100Y43"

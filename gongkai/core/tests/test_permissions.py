@@ -6,8 +6,8 @@ from gongkai.core import selectors, services
 from gongkai.core.errors import DomainError, NotPermitted
 from gongkai.core.models import Role
 from gongkai.core.permissions import Perm, can, organisations_where, require, roles_on
-from gongkai.core.tests.fixtures import Tree
 from gongkai.core.tests.factories import make_user
+from gongkai.core.tests.fixtures import Tree
 
 
 def test_role_with_descendants_covers_the_subtree_only(tree: Tree) -> None:
@@ -95,7 +95,7 @@ def test_revoked_role_stops_working_at_once(tree: Tree) -> None:
     assert not can(tree.tc_editor, Perm.ITEM_DRAFT, tree.tongchuan)
 
 
-def test_scope_check_costs_one_query_per_user(tree: Tree, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_scope_check_costs_one_query_per_user(tree: Tree, django_assert_num_queries) -> None:
     user = type(tree.tc_editor).objects.get(pk=tree.tc_editor.pk)
     with django_assert_num_queries(1):
         for org in (tree.city, tree.tongchuan, tree.dachuan, tree.tongchuan_dept):

@@ -5,8 +5,8 @@ import pytest
 from gongkai.core import services
 from gongkai.core.errors import DomainError
 from gongkai.core.models import AuditRecord, Organisation, Site
-from gongkai.core.tests.fixtures import Tree
 from gongkai.core.tests.factories import make_org
+from gongkai.core.tests.fixtures import Tree
 
 
 def _counts() -> tuple[int, int]:

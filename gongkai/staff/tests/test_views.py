@@ -5,8 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from gongkai.core.models import AuditRecord, Organisation, User
-from gongkai.core.tests.fixtures import Tree
 from gongkai.core.tests.factories import PASSWORD
+from gongkai.core.tests.fixtures import Tree
 
 
 def login(client: Client, user: User) -> Client:
@@ -27,8 +27,12 @@ def test_login_page_and_audited_login_failure_and_logout(client: Client, tree: T
 
 
 def test_anonymous_is_sent_to_login(client: Client, tree: Tree) -> None:
-    for name, args in [("staff:home", []), ("staff:organisation_list", []), ("staff:audit_list", []),
-                       ("staff:organisation_detail", [tree.city.pk])]:
+    for name, args in [
+        ("staff:home", []),
+        ("staff:organisation_list", []),
+        ("staff:audit_list", []),
+        ("staff:organisation_detail", [tree.city.pk]),
+    ]:
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302
         assert reverse("staff:login") in response["Location"]
@@ -87,7 +91,7 @@ def test_audit_list_only_for_audit_admin(client: Client, tree: Tree) -> None:
     assert "role.grant" in response.content.decode()
 
 
-def test_organisation_list_query_count_is_fixed(client: Client, tree: Tree, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_organisation_list_query_count_is_fixed(client: Client, tree: Tree, django_assert_max_num_queries) -> None:
     login(client, tree.supervisor)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("staff:organisation_list"))
@@ -115,8 +119,18 @@ class TestAdminScope:
         login(client, tree.sysadmin)
         url = f"/admin/core/organisation/{tree.dachuan.pk}/change/"
         assert client.get(url).status_code == 200
-        response = client.post(url, {"office_name": "达川区政府办", "phone": "0818-1111111", "address": "",
-                                     "office_hours": "", "fax": "", "email": "", "postcode": ""})
+        response = client.post(
+            url,
+            {
+                "office_name": "达川区政府办",
+                "phone": "0818-1111111",
+                "address": "",
+                "office_hours": "",
+                "fax": "",
+                "email": "",
+                "postcode": "",
+            },
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
         assert Organisation.objects.get(pk=tree.dachuan.pk).phone == "0818-1111111"
         assert AuditRecord.objects.filter(action="organisation.update_contact", actor=tree.sysadmin).exists()

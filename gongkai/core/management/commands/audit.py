@@ -20,5 +20,7 @@ class Command(BaseCommand):
         if result.ok:
             self.stdout.write(f"审计链完整：共校验 {result.checked} 条记录。")
             return
-        self.stderr.write(f"审计链断裂：第 {result.broken_seq} 条记录：{result.reason}。此前 {result.checked} 条记录完整。")
+        self.stderr.write(
+            f"审计链断裂：第 {result.broken_seq} 条记录：{result.reason}。此前 {result.checked} 条记录完整。"
+        )
         raise SystemExit(1)

@@ -66,7 +66,14 @@ class Command(BaseCommand):
     def do_list(self, options: dict[str, Any]) -> None:
         for user in User.objects.prefetch_related("role_assignments__organisation").order_by("username"):
             roles = [
-                {"org_id": a.organisation_id, "org": a.organisation.name, "role": a.role, "descendants": a.include_descendants}
+                {
+                    "org_id": a.organisation_id,
+                    "org": a.organisation.name,
+                    "role": a.role,
+                    "descendants": a.include_descendants,
+                }
                 for a in user.role_assignments.all()
             ]
-            self.stdout.write(json.dumps({"username": user.username, "full_name": user.full_name, "roles": roles}, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps({"username": user.username, "full_name": user.full_name, "roles": roles}, ensure_ascii=False)
+            )

@@ -180,6 +180,10 @@ class CalendarOverrideAdmin(ScopedAdmin):
     list_filter = ("kind",)
     date_hierarchy = "date"
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # A wrong date is corrected by deleting the override and adding the right one.
+        return ("date",) if obj else ()
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request, obj)
 
@@ -187,7 +191,7 @@ class CalendarOverrideAdmin(ScopedAdmin):
         saved = self._run(
             request,
             services.calendar_override_set,
-            day=form.cleaned_data["date"],
+            day=obj.date if change else form.cleaned_data["date"],
             kind=form.cleaned_data["kind"],
             name=form.cleaned_data["name"],
             source_notice=form.cleaned_data["source_notice"],

@@ -1,6 +1,8 @@
 """Reads of the core context. Scoped reads take the user and never return what the
 user's roles do not cover (core.permissions)."""
 
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
 
 from .errors import NotPermitted
@@ -73,3 +75,7 @@ def users_in_scope(user: AnyUser) -> QuerySet[User]:
     """Accounts holding a role on a body where `user` manages accounts."""
     scope = organisations_where(user, Perm.ROLE_GRANT)
     return User.objects.filter(role_assignments__organisation__in=scope).distinct().order_by("username")
+
+
+def failed_logins_since(username: str, since: datetime) -> int:
+    return AuditRecord.objects.filter(action="auth.login_failed", actor_name=username, created_at__gte=since).count()

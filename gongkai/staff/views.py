@@ -13,11 +13,12 @@ from gongkai.core.errors import DomainError, NotPermitted
 from gongkai.core.models import Organisation, Role, User
 from gongkai.core.permissions import Perm, can, roles_on
 
-from .forms import ContactForm
+from .forms import ContactForm, ThrottledAuthenticationForm
 
 
 class StaffLoginView(auth_views.LoginView):
     template_name = "staff/login.html"
+    authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
 

@@ -134,3 +134,13 @@ class TestAdminScope:
         assert response.status_code == 302, response.content.decode()[:2000]
         assert Organisation.objects.get(pk=tree.dachuan.pk).phone == "0818-1111111"
         assert AuditRecord.objects.filter(action="organisation.update_contact", actor=tree.sysadmin).exists()
+
+
+def test_login_is_refused_after_repeated_failures(client: Client, tree: Tree) -> None:
+    for _ in range(5):
+        client.post(reverse("staff:login"), {"username": "tc_editor", "password": "wrong"})
+    response = client.post(reverse("staff:login"), {"username": "tc_editor", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "登录失败次数过多" in response.content.decode()
+    other = client.post(reverse("staff:login"), {"username": "dc_officer", "password": PASSWORD})
+    assert other.status_code == 302

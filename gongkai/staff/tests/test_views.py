@@ -144,3 +144,29 @@ def test_login_is_refused_after_repeated_failures(client: Client, tree: Tree) ->
     assert "登录失败次数过多" in response.content.decode()
     other = client.post(reverse("staff:login"), {"username": "dc_officer", "password": PASSWORD})
     assert other.status_code == 302
+
+
+def test_county_security_admin_sees_and_grants_only_in_the_county(client: Client, tree: Tree) -> None:
+    from gongkai.core.models import Role, RoleAssignment
+    from gongkai.core.tests.factories import make_user
+
+    dc_sec = make_user("dc_sec", org=tree.dachuan, role=Role.SECURITY_ADMIN, descendants=True)
+    newcomer = make_user("newcomer")
+    login(client, dc_sec)
+    listing = client.get("/admin/core/roleassignment/").content.decode()
+    assert "dc_officer" in listing
+    assert "tc_editor" not in listing
+    before = RoleAssignment.objects.count()
+    refused = client.post(
+        "/admin/core/roleassignment/add/",
+        {"user": newcomer.pk, "organisation": tree.tongchuan.pk, "role": "editor"},
+    )
+    assert refused.status_code == 200  # the form refuses a body outside the scope
+    assert "选择一个有效的选项" in refused.content.decode()
+    assert RoleAssignment.objects.count() == before
+    granted = client.post(
+        "/admin/core/roleassignment/add/",
+        {"user": newcomer.pk, "organisation": tree.dachuan_dept.pk, "role": "editor"},
+    )
+    assert granted.status_code == 302
+    assert RoleAssignment.objects.filter(user=newcomer, organisation=tree.dachuan_dept).exists()

@@ -1,0 +1,28 @@
+"""Dates and times as Chinese government sites show them (政府网站发展指引):
+YYYY-MM-DD and YYYY-MM-DD HH:MM, in the site's time zone, whatever the locale's
+own format says. Use: {% load gk_format %} {{ item.published_at|gk_datetime }}."""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def gk_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def gk_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d")

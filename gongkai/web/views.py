@@ -106,32 +106,34 @@ def _site_links(request: HttpRequest, sites: list[Site]) -> list[SiteLink]:
     return [SiteLink(site=s, url=site_url(request, s)) for s in sites]
 
 
+def _related_sites(request: HttpRequest, site: Site) -> dict[str, object]:
+    """The site above this one and those below it, for the 相关政府网站 box."""
+    related = selectors.related_sites(site)
+    return {
+        "parent_site": _site_links(request, [related.parent])[0] if related.parent else None,
+        "child_sites": _site_links(request, related.children),
+    }
+
+
 @site_page
 def home(request: HttpRequest, site: Site) -> HttpResponse:
-    related = selectors.related_sites(site)
     return render(
         request,
         "web/home.html",
         {
             "groups": selectors.organisations_by_kind(site),
             "guide": contact_rows(site.organisation, selectors.GUIDE_FIELDS),
-            "parent_site": _site_links(request, [related.parent])[0] if related.parent else None,
-            "child_sites": _site_links(request, related.children),
+            **_related_sites(request, site),
         },
     )
 
 
 @site_page
 def openness(request: HttpRequest, site: Site) -> HttpResponse:
-    related = selectors.related_sites(site)
     return render(
         request,
         "web/openness.html",
-        {
-            "tree": selectors.organisation_tree(site),
-            "parent_site": _site_links(request, [related.parent])[0] if related.parent else None,
-            "child_sites": _site_links(request, related.children),
-        },
+        {"tree": selectors.organisation_tree(site), **_related_sites(request, site)},
     )
 
 

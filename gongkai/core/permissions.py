@@ -107,6 +107,12 @@ def roles_on(user: AnyUser, organisation: Organisation) -> set[Role]:
     return {Role(a.role) for a in _assignments(user) if _covers(a, organisation)}
 
 
+def has_role(user: AnyUser, role: Role | str, organisation: Organisation) -> bool:
+    """Whether the user holds exactly this role on the body (workflow stages are
+    bound to roles, not to permissions)."""
+    return any(a.role == role and _covers(a, organisation) for a in _assignments(user))
+
+
 def role_for(user: AnyUser, perm: Perm, organisation: Organisation | None) -> Role | None:
     """The role under which the user may do `perm` on `organisation`, or None.
 

@@ -79,3 +79,12 @@ def users_in_scope(user: AnyUser) -> QuerySet[User]:
 
 def failed_logins_since(username: str, since: datetime) -> int:
     return AuditRecord.objects.filter(action="auth.login_failed", actor_name=username, created_at__gte=since).count()
+
+
+def users_with_role(organisation: Organisation, role: str) -> QuerySet[User]:
+    """Active users holding `role` on the body, directly or over an ancestor."""
+    ancestor_ids = [int(part) for part in organisation.path.strip("/").split("/") if part]
+    held = Q(role_assignments__organisation=organisation) | Q(
+        role_assignments__organisation_id__in=ancestor_ids, role_assignments__include_descendants=True
+    )
+    return User.objects.filter(held, role_assignments__role=role, is_active=True).distinct()

@@ -12,6 +12,8 @@ from django.db import transaction
 from gongkai.core import services
 from gongkai.core.models import Organisation, Role, RoleAssignment, Site, User
 
+from . import workflow_states
+
 DATA = Path(__file__).parent / "data" / "dazhou.json"
 
 # Shown on screen by `make run`; demo accounts only, never for a real installation.
@@ -53,6 +55,7 @@ class DemoResult:
     sites_created: int = 0
     accounts_created: int = 0
     roles_granted: int = 0
+    workflow_items_created: int = 0
 
 
 Progress = Callable[[str], None]
@@ -108,4 +111,5 @@ def load(progress: Progress = lambda _msg: None) -> DemoResult:
                 )
                 result.roles_granted += 1
         progress(f"演示账号：新增 {result.accounts_created} 个，授权 {result.roles_granted} 项。")
+    result.workflow_items_created = workflow_states.load(progress)
     return result

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "gongkai.core",
+    "gongkai.publishing",
     "gongkai.staff",
     "gongkai.web",
     "gongkai.demo",

@@ -6,6 +6,7 @@ other Gongkai app.
 
 from .audit import AuditChainHead, AuditRecord
 from .calendar import CalendarOverride, DayKind
+from .notifications import Notification
 from .organisations import Organisation, OrganisationKind
 from .roles import Role, RoleAssignment
 from .sites import Site, SiteColumn, SiteColumnKind
@@ -16,6 +17,7 @@ __all__ = [
     "AuditRecord",
     "CalendarOverride",
     "DayKind",
+    "Notification",
     "Organisation",
     "OrganisationKind",
     "Role",

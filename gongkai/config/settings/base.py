@@ -142,3 +142,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Staff notifications are always in the in-app inbox; mailed too when this is on.
+GONGKAI_EMAIL_NOTIFICATIONS = os.environ.get("GONGKAI_EMAIL_NOTIFICATIONS", "0") == "1"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")

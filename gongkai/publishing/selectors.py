@@ -74,5 +74,8 @@ def late_or_due_soon(organisation_scope: QuerySet[Organisation], *, within_days:
 
     horizon = workdays.add_workdays(timezone.localdate(), within_days).date
     return InfoItem.objects.filter(
-        organisation__in=organisation_scope, first_published_at__isnull=True, due_on__lte=horizon
+        organisation__in=organisation_scope,
+        disclosure_mode=DisclosureMode.PROACTIVE,  # Art. 26 binds proactive disclosure only
+        first_published_at__isnull=True,
+        due_on__lte=horizon,
     ).order_by("due_on")

@@ -7,7 +7,7 @@ from gongkai.core.tests.factories import make_user
 
 
 @pytest.mark.django_db
-def test_notifications_are_written_only_when_the_transaction_commits(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_notifications_are_written_only_when_the_transaction_commits(django_capture_on_commit_callbacks) -> None:
     user = make_user("reader")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notify([user], "待初审：测试信息", "/staff/items/1/")
@@ -22,7 +22,7 @@ def test_notifications_are_written_only_when_the_transaction_commits(django_capt
 @pytest.mark.django_db
 def test_mail_is_sent_when_configured_and_inactive_users_are_skipped(
     settings, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.GONGKAI_EMAIL_NOTIFICATIONS = True
     active = make_user("active")
     active.email = "active@example.gov.cn"

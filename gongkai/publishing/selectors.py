@@ -34,9 +34,14 @@ def public_item(pk: int) -> InfoItem | None:
     return public_items().select_related("organisation", "column", "subject").filter(pk=pk).first()
 
 
+def public_attachments() -> QuerySet[Attachment]:
+    """Attachments of public items, except the original .docx an item's body was
+    imported from: a working file may carry comments or tracked changes."""
+    return Attachment.objects.filter(item__in=public_items(), is_original=False)
+
+
 def public_attachment(pk: int) -> Attachment | None:
-    """An attachment is public exactly when its item is."""
-    return Attachment.objects.filter(pk=pk, item__in=public_items()).select_related("item").first()
+    return public_attachments().select_related("item").filter(pk=pk).first()
 
 
 def catalog_columns(organisation: Organisation, *, include_hidden: bool = False) -> QuerySet[CatalogColumn]:

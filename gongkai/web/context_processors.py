@@ -23,6 +23,8 @@ PAGE_COLUMN: dict[str, str] = {
     "home": SiteColumnKind.HOME,
     "openness": SiteColumnKind.OPENNESS,
     "organisation": SiteColumnKind.OPENNESS,
+    "column": SiteColumnKind.OPENNESS,
+    "item": SiteColumnKind.OPENNESS,
     "services": SiteColumnKind.SERVICES,
     "interaction": SiteColumnKind.INTERACTION,
     "search": SiteColumnKind.SEARCH,

@@ -26,3 +26,21 @@ def gk_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.strftime("%Y-%m-%d")
+
+
+_SIZE_UNITS = ("KB", "MB", "GB", "TB")
+
+
+@register.filter
+def gk_filesize(value: int | None) -> str:
+    """A file size as attachments are labelled on government sites: 856 B, 12.5 KB, 3.2 MB."""
+    if value is None:
+        return ""
+    if value < 1024:
+        return f"{value} B"
+    size = float(value)
+    for unit in _SIZE_UNITS:
+        size /= 1024
+        if size < 1024 or unit == _SIZE_UNITS[-1]:
+            return f"{size:.1f} {unit}"
+    raise AssertionError("unreachable")

@@ -39,3 +39,49 @@
     if (event.persisted) { apply(remembered()); }
   });
 })();
+
+/* The catalog tree: open on wide screens, folded under its summary on narrow ones so
+   that the list comes first; without scripts it stays open. */
+(function () {
+  "use strict";
+  var trees = document.querySelectorAll("details[data-narrow-closed]");
+  if (!trees.length || !window.matchMedia) { return; }
+  var narrow = window.matchMedia("(max-width: 55.99em)");
+  function follow() {
+    for (var i = 0; i < trees.length; i++) { trees[i].open = !narrow.matches; }
+  }
+  follow();
+  if (narrow.addEventListener) { narrow.addEventListener("change", follow); }
+})();
+
+/* 适老化: read the article aloud with the browser's own speech synthesis, with an
+   on/off switch. The button stays hidden where the browser cannot speak. */
+(function () {
+  "use strict";
+  var button = document.querySelector("button[data-read-aloud]");
+  var synth = window.speechSynthesis;
+  if (!button || !synth || typeof window.SpeechSynthesisUtterance !== "function") { return; }
+  var target = document.querySelector(button.getAttribute("data-read-aloud"));
+  if (!target) { return; }
+  var title = document.getElementById("item-title");
+  button.hidden = false;
+
+  function set(on) { button.setAttribute("aria-pressed", on ? "true" : "false"); }
+
+  button.addEventListener("click", function () {
+    if (button.getAttribute("aria-pressed") === "true") {
+      synth.cancel();
+      set(false);
+      return;
+    }
+    var text = (title ? title.textContent + "。" : "") + target.textContent;
+    var utterance = new window.SpeechSynthesisUtterance(text.replace(/\s+/g, " ").trim());
+    utterance.lang = "zh-CN";
+    utterance.onend = function () { set(false); };
+    utterance.onerror = function () { set(false); };
+    synth.cancel();
+    synth.speak(utterance);
+    set(true);
+  });
+  window.addEventListener("pagehide", function () { synth.cancel(); });
+})();

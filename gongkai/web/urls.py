@@ -14,6 +14,7 @@ urlpatterns = [
     path("gk/item/<int:pk>/print/", views.item_print, name="item_print"),
     path("gk/idx/<path:index_number>/", views.item_by_index, name="item_by_index"),
     path("gk/file/<int:pk>/", views.attachment, name="attachment"),
+    path("robots.txt", views.robots, name="robots"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("fw/", views.services, name="services"),

@@ -345,3 +345,15 @@ def elder_mode(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(target)
     set_elder_mode(request, response, on=request.GET.get("elder") == "1")
     return response
+
+
+@require_safe
+def robots(request: HttpRequest) -> HttpResponse:
+    """Everything public may be crawled; the staff workspace and admin may not."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /staff/",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('web:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -243,3 +243,11 @@ def test_feeds_and_sitemaps_cost_a_fixed_number_of_queries(
         published(desk, f"第{i}条")
     with django_assert_max_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_robots_points_to_the_site_sitemap_and_keeps_crawlers_out_of_the_workspace(
+    client: Client, platform: Platform
+) -> None:
+    body = client.get("/site/jia/robots.txt").content.decode()
+    assert "Disallow: /staff/" in body
+    assert "Sitemap: http://testserver/site/jia/sitemap.xml" in body

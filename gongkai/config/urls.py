@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("staff/tasks/", include("gongkai.supervision.urls", namespace="supervision")),
     path("staff/", include("gongkai.staff.urls")),
     path("", include("gongkai.web.urls")),
 ]

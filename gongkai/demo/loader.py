@@ -11,6 +11,7 @@ from django.db import transaction
 
 from gongkai.core import services
 from gongkai.core.models import Organisation, Role, RoleAssignment, Site, User
+from gongkai.supervision import demo as key_tasks_demo
 
 from . import workflow_states
 
@@ -112,4 +113,5 @@ def load(progress: Progress = lambda _msg: None) -> DemoResult:
                 result.roles_granted += 1
         progress(f"演示账号：新增 {result.accounts_created} 个，授权 {result.roles_granted} 项。")
     result.workflow_items_created = workflow_states.load(progress)
+    key_tasks_demo.load(progress)
     return result

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "gongkai.core",
     "gongkai.publishing",
+    "gongkai.supervision",
     "gongkai.staff",
     "gongkai.web",
     "gongkai.demo",

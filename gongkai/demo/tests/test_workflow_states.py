@@ -11,7 +11,7 @@ from gongkai.publishing.selectors import public_items
 def items(db: None) -> dict[str, InfoItem]:
     loader.load()
     return {
-        i.external_id.removeprefix("demo-state-"): i
+        str(i.external_id).removeprefix("demo-state-"): i
         for i in InfoItem.objects.filter(external_id__startswith="demo-state-")
     }
 
@@ -33,7 +33,8 @@ def test_every_state_is_present(items: dict[str, InfoItem]) -> None:
 
 def test_only_published_public_items_are_public(items: dict[str, InfoItem]) -> None:
     public = {
-        i.external_id.removeprefix("demo-state-") for i in public_items().filter(external_id__startswith="demo-state-")
+        str(i.external_id).removeprefix("demo-state-")
+        for i in public_items().filter(external_id__startswith="demo-state-")
     }
     assert public == {"published", "emergency"}
 

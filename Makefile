@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export GONGKAI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck pytest install install-test lock migrate demo clean
+.PHONY: run test lint typecheck pytest install install-test lock migrate demo clean bench-screen
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更高版本（当前：$$($(PY) --version)）"; exit 1; }
@@ -40,6 +40,10 @@ pytest: install-test
 	@scripts/test.sh
 
 test: lint typecheck pytest
+
+# Benchmarks: separate commands, never timed assertions inside the tests.
+bench-screen: install-test
+	$(BIN)/python -m gongkai.screening.bench
 
 # Regenerate the lock files from pyproject.toml (needs network access to PyPI).
 lock: install-test

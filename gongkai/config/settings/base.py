@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "gongkai.core",
+    "gongkai.screening",
     "gongkai.publishing",
     "gongkai.supervision",
     "gongkai.staff",

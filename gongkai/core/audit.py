@@ -14,7 +14,7 @@ from datetime import UTC
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from .models import AuditChainHead, AuditRecord, Organisation, User
@@ -70,8 +70,16 @@ def record(
 ) -> AuditRecord:
     """Append one record to the chain. Must run inside the caller's transaction."""
     with transaction.atomic():
-        # The head row is created by migration 0002; locking it orders the writers.
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        # Locking the head row orders the writers. Migration 0002 creates it; a flushed
+        # database (`gongkai flush`, transactional tests) gets it back here.
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            try:
+                with transaction.atomic():
+                    AuditChainHead.objects.create(pk=1)
+            except IntegrityError:
+                pass  # another writer created it first
+            head = AuditChainHead.objects.select_for_update().get(pk=1)
         rec = AuditRecord(
             seq=head.last_seq + 1,
             created_at=timezone.now(),

@@ -13,7 +13,7 @@ from gongkai.core import services
 from gongkai.core.models import Organisation, Role, RoleAssignment, Site, User
 from gongkai.supervision import demo as key_tasks_demo
 
-from . import workflow_states
+from . import content, workflow_states
 
 DATA = Path(__file__).parent / "data" / "dazhou.json"
 
@@ -57,6 +57,7 @@ class DemoResult:
     accounts_created: int = 0
     roles_granted: int = 0
     workflow_items_created: int = 0
+    content_items_created: int = 0
 
 
 Progress = Callable[[str], None]
@@ -114,4 +115,7 @@ def load(progress: Progress = lambda _msg: None) -> DemoResult:
         progress(f"演示账号：新增 {result.accounts_created} 个，授权 {result.roles_granted} 项。")
     result.workflow_items_created = workflow_states.load(progress)
     key_tasks_demo.load(progress)
+    # The corpus commits batch by batch (outside the block above), so a stopped load resumes.
+    counts = content.load_content(progress)
+    result.content_items_created = sum(v for k, v in counts.items() if k.endswith("_imported"))
     return result

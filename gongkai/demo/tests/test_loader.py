@@ -32,7 +32,8 @@ def annex_units() -> set[str]:
 
 
 @pytest.fixture
-def demo(db: None) -> loader.DemoResult:
+def demo(db: None, settings, tmp_path: Path) -> loader.DemoResult:
+    settings.SHARED_DIR = tmp_path  # the corpus import has its own tests (test_content.py)
     return loader.load()
 
 

@@ -1,5 +1,7 @@
 """The demo shows every workflow state, and only the right ones are public."""
 
+from pathlib import Path
+
 import pytest
 
 from gongkai.demo import loader
@@ -8,7 +10,8 @@ from gongkai.publishing.selectors import public_items
 
 
 @pytest.fixture
-def items(db: None) -> dict[str, InfoItem]:
+def items(db: None, settings, tmp_path: Path) -> dict[str, InfoItem]:
+    settings.SHARED_DIR = tmp_path  # no corpus: these tests are about the workflow states
     loader.load()
     return {
         str(i.external_id).removeprefix("demo-state-"): i

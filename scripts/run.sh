@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+# The weekly personal-data sweep queues itself once; the worker runs it when due.
+"$BIN/gongkai" screen schedule
 "$BIN/gongkai" db_worker --queue-name '*' &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM

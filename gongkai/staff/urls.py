@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import publishing_views, views
+from . import publishing_views, screening_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -50,4 +50,10 @@ urlpatterns += [
     path("review/<int:stage>/", publishing_views.review_queue, name="review_queue"),
     path("calendar/", publishing_views.publishing_calendar, name="publishing_calendar"),
     path("timeliness/", publishing_views.timeliness, name="timeliness"),
+]
+
+# Screening (保密审查): findings of published items per body; a reviewer's override.
+urlpatterns += [
+    path("screening/", screening_views.findings, name="screening_findings"),
+    path("items/<int:pk>/screening/override/", screening_views.override, name="screening_override"),
 ]

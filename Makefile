@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export GONGKAI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck pytest install install-test lock migrate demo clean bench-screen
+.PHONY: run test lint typecheck pytest install install-test lock migrate demo clean bench-screen bench-import
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更高版本（当前：$$($(PY) --version)）"; exit 1; }
@@ -25,6 +25,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/gongkai demo load
+	$(BIN)/gongkai search apply
 
 run: demo
 	@scripts/run.sh
@@ -42,6 +43,11 @@ pytest: install-test
 test: lint typecheck pytest
 
 # Benchmarks: separate commands, never timed assertions inside the tests.
+# The corpus into a fresh SQLite database (and a temporary PostgreSQL one when
+# DATABASE_URL=postgres://... is set; needs CREATEDB).
+bench-import: install
+	$(BIN)/python -m gongkai.publishing.bench_import --runs 3
+
 bench-screen: install-test
 	$(BIN)/python -m gongkai.screening.bench
 

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/tasks/", include("gongkai.supervision.urls", namespace="supervision")),
     path("staff/", include("gongkai.staff.urls")),
+    path("", include("gongkai.search.urls")),
     path("", include("gongkai.web.urls")),
 ]

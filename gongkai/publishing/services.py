@@ -9,7 +9,11 @@ review before anything is published):
 - the first stage records the confidentiality review (保密审查) as an explicit attestation;
 - an emergency publish by a final-stage reviewer needs a written reason and leaves the
   item flagged until someone else reviews it afterwards;
-- a withdrawal (撤稿) needs a reason and takes effect at once.
+- a withdrawal (撤稿) needs a reason and takes effect at once;
+- submitting, publishing and emergency publishing pass the screening gate
+  (screening.gate): blocking findings (personal identifiers, secret markings, serious
+  wording errors, files that cannot be screened) stop the transition unless a reviewer
+  has overridden them with a written reason.
 """
 
 from collections.abc import Iterable
@@ -26,6 +30,7 @@ from gongkai.core.models import Organisation, OrganisationKind, Role, User
 from gongkai.core.notifications import notify
 from gongkai.core.permissions import Perm, has_role, require
 from gongkai.core.selectors import users_with_role
+from gongkai.search import outbox as search_outbox
 
 from . import docnumber, richtext
 from .models import (
@@ -509,13 +514,24 @@ def _locked(item: InfoItem) -> InfoItem:
     return InfoItem.objects.select_related("organisation").select_for_update(of=("self",)).get(pk=item.pk)
 
 
-@transaction.atomic
 def item_submit(*, actor: User | None, item: InfoItem) -> InfoItem:
-    """Send the working copy to the first review stage."""
+    """Send the working copy to the first review stage, once the screening gate lets it
+    through (screening.gate.ScreeningBlocked otherwise)."""
+    from gongkai.screening import gate
+
+    gate.prepare(item=item, actor=actor, trigger=gate.SUBMIT)  # findings kept even when refused
+    return _item_submit(actor=actor, item=item)
+
+
+@transaction.atomic
+def _item_submit(*, actor: User | None, item: InfoItem) -> InfoItem:
+    from gongkai.screening import gate
+
     item = _locked(item)
     role = _role(actor, Perm.ITEM_DRAFT, item.organisation)
     if item.state not in (ItemState.DRAFT, ItemState.REJECTED):
         raise DomainError(f"该信息{item.get_state_display()}，不能提交审核。")
+    gate.require_clear(item=item, actor=actor, trigger=gate.SUBMIT)
     item.state, item.review_round, item.review_stage = ItemState.IN_REVIEW, item.review_round + 1, 1
     item.save(update_fields=["state", "review_round", "review_stage", "updated_at"])
     _act(item, actor, ReviewDecision.SUBMIT, role=role)
@@ -607,12 +623,24 @@ def _go_live(item: InfoItem, when: datetime) -> None:
     item.state, item.review_stage, item.is_live = ItemState.PUBLISHED, 0, True
     item.withdrawn_at, item.withdrawn_reason = None, ""
     item.save()
+    # The search index follows through an outbox row written in this transaction.
+    search_outbox.enqueue([item.pk], "upsert")
+
+
+def item_publish(*, actor: User | None, item: InfoItem, at: datetime | None = None) -> InfoItem:
+    """Publish an approved item now or at a set time (定时发布). The final-stage role
+    publishes (编审发: the one who signs off releases). The screening gate runs again
+    (screening.gate.ScreeningBlocked)."""
+    from gongkai.screening import gate
+
+    gate.prepare(item=item, actor=actor, trigger=gate.PUBLISH)  # findings kept even when refused
+    return _item_publish(actor=actor, item=item, at=at)
 
 
 @transaction.atomic
-def item_publish(*, actor: User | None, item: InfoItem, at: datetime | None = None) -> InfoItem:
-    """Publish an approved item now or at a set time (定时发布). The final-stage role
-    publishes (编审发: the one who signs off releases)."""
+def _item_publish(*, actor: User | None, item: InfoItem, at: datetime | None) -> InfoItem:
+    from gongkai.screening import gate
+
     item = _locked(item)
     if item.state != ItemState.APPROVED:
         raise DomainError(f"该信息{item.get_state_display()}，须先通过全部审核环节。")
@@ -621,6 +649,7 @@ def item_publish(*, actor: User | None, item: InfoItem, at: datetime | None = No
     when = at or now
     if when < now - timedelta(minutes=1):
         raise DomainError("定时发布时间不能早于现在。")
+    gate.require_clear(item=item, actor=actor, trigger=gate.PUBLISH)
     _go_live(item, when)
     _act(item, actor, ReviewDecision.PUBLISH, role=role)
     audit.record(
@@ -631,16 +660,27 @@ def item_publish(*, actor: User | None, item: InfoItem, at: datetime | None = No
     return item
 
 
-@transaction.atomic
 def item_emergency_publish(*, actor: User, item: InfoItem, reason: str) -> InfoItem:
     """A final-stage reviewer publishes at once, skipping the stages; the item stays
-    flagged until someone else reviews it afterwards."""
+    flagged until someone else reviews it afterwards. The screening gate still applies
+    (screening.gate.ScreeningBlocked)."""
+    from gongkai.screening import gate
+
+    gate.prepare(item=item, actor=actor, trigger=gate.EMERGENCY_PUBLISH)  # findings kept even when refused
+    return _item_emergency_publish(actor=actor, item=item, reason=reason)
+
+
+@transaction.atomic
+def _item_emergency_publish(*, actor: User, item: InfoItem, reason: str) -> InfoItem:
+    from gongkai.screening import gate
+
     item = _locked(item)
     if not reason.strip():
         raise DomainError("紧急发布须写明理由。")
     if item.state not in (ItemState.DRAFT, ItemState.IN_REVIEW, ItemState.APPROVED, ItemState.REJECTED):
         raise DomainError(f"该信息{item.get_state_display()}，不能紧急发布。")
     role = _require_stage_role(actor, item, len(stage_roles(item)))
+    gate.require_clear(item=item, actor=actor, trigger=gate.EMERGENCY_PUBLISH)
     _go_live(item, timezone.now())
     item.emergency_pending, item.emergency_reason, item.emergency_by = True, reason.strip(), actor
     item.save(update_fields=["emergency_pending", "emergency_reason", "emergency_by"])
@@ -689,6 +729,7 @@ def item_withdraw(*, actor: User | None, item: InfoItem, reason: str) -> InfoIte
     item.is_live, item.state = False, ItemState.WITHDRAWN
     item.withdrawn_at, item.withdrawn_reason = timezone.now(), reason.strip()
     item.save(update_fields=["is_live", "state", "withdrawn_at", "withdrawn_reason", "updated_at"])
+    search_outbox.enqueue([item.pk], "delete")
     _act(item, actor, ReviewDecision.WITHDRAW, role=role, comment=reason.strip())
     audit.record(
         actor=actor, role=role, organisation=item.organisation, action="item.withdraw", obj=item,

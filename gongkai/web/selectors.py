@@ -30,9 +30,6 @@ VISIT_FIELDS: tuple[str, ...] = ("address", "office_hours", "phone")
 # How to reach a body (互动交流 page).
 CHANNEL_FIELDS: tuple[str, ...] = ("office_name", "phone", "email", "fax", "address", "postcode", "office_hours")
 
-# A search query longer than this is cut: names are at most 100 characters.
-SEARCH_MAX_CHARS = 100
-
 
 @dataclass(frozen=True)
 class KindGroup:
@@ -51,13 +48,6 @@ class OrgNode:
 class RelatedSites:
     parent: Site | None
     children: list[Site]
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    query: str
-    truncated: bool
-    organisations: list[Organisation]
 
 
 def _sort_key(org: Organisation) -> tuple[int, str]:
@@ -138,19 +128,6 @@ def related_sites(site: Site) -> RelatedSites:
         .order_by("organisation__path")
     )
     return RelatedSites(parent=parent, children=children)
-
-
-def search_organisations(site: Site, raw_query: str) -> SearchResult:
-    """The bodies of the site whose name or short name contains every word of the query."""
-    query = " ".join(raw_query.split())
-    truncated = len(query) > SEARCH_MAX_CHARS
-    query = query[:SEARCH_MAX_CHARS].strip()
-    if not query:
-        return SearchResult(query="", truncated=truncated, organisations=[])
-    orgs: QuerySet[Organisation] = site_organisations(site)
-    for word in query.split():
-        orgs = orgs.filter(Q(name__icontains=word) | Q(short_name__icontains=word))
-    return SearchResult(query=query, truncated=truncated, organisations=list(orgs))
 
 
 # --- the disclosure catalog (政府信息公开目录) ---------------------------------------

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from gongkai.search import views as search_views
+
 from . import feeds, sitemaps, views
 
 app_name = "web"
@@ -19,6 +21,6 @@ urlpatterns = [
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("fw/", views.services, name="services"),
     path("hd/", views.interaction, name="interaction"),
-    path("search/", views.search, name="search"),
+    path("search/", search_views.search_page, name="search"),
     path("display/elder/", views.elder_mode, name="elder_mode"),
 ]

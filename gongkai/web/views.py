@@ -321,17 +321,6 @@ def interaction(request: HttpRequest, site: Site) -> HttpResponse:
     return render(request, "web/interaction.html", {"channels": channels})
 
 
-@site_page
-def search(request: HttpRequest, site: Site) -> HttpResponse:
-    raw = request.GET.get("q", "")
-    result = selectors.search_organisations(site, raw)
-    return render(
-        request,
-        "web/search.html",
-        {"result": result, "asked": raw != "", "max_chars": selectors.SEARCH_MAX_CHARS},
-    )
-
-
 @require_GET
 def elder_mode(request: HttpRequest) -> HttpResponse:
     """The 长者模式 switch without scripts: set the cookie, go back to the page.

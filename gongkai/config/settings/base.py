@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "gongkai.supervision",
     "gongkai.staff",
     "gongkai.web",
+    "gongkai.search",
     "gongkai.demo",
 ]
 

@@ -264,43 +264,6 @@ def test_interaction_lists_the_contact_channels(client: Client, platform: Platfo
     assert "zk@jia.gov.cn" not in county
 
 
-def test_search_finds_bodies_of_this_site_by_name_or_short_name(client: Client, platform: Platform) -> None:
-    page = html(client.get("/search/", {"q": "教育"}))
-    assert "<h1>搜索本站机构</h1>" in page
-    assert "找到 2 个与“教育”匹配的机构。" in page
-    assert "乙县教育局" not in page
-    short = html(client.get("/search/", {"q": "市政府"}))
-    assert "找到 1 个" in short
-    assert f'href="/gk/org/{platform.city.pk}/">甲市人民政府</a>' in short
-    both = html(client.get("/search/", {"q": "教育  招生"}))
-    assert "找到 1 个" in both
-    none = html(client.get("/search/", {"q": "公安"}))
-    assert "找到 0 个" in none
-    assert "没有找到符合条件的机构" in none
-
-
-def test_search_without_a_query_asks_for_one(client: Client, platform: Platform) -> None:
-    assert "请输入机构名称或简称中的文字" in html(client.get("/search/"))
-    assert "搜索词只有空格" in html(client.get("/search/", {"q": "   "}))
-
-
-def test_search_cuts_a_very_long_query(client: Client, platform: Platform) -> None:
-    response = client.get("/search/", {"q": "教" * 2000})
-    assert response.status_code == 200
-    page = html(response)
-    assert "搜索词过长，只按前 100 个字搜索。" in page
-    assert "教" * 101 not in page
-
-
-def test_search_escapes_the_query(client: Client, platform: Platform) -> None:
-    page = html(client.get("/search/", {"q": "<script>alert(1)</script>"}))
-    assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;" in page
-
-
-# --- no site ------------------------------------------------------------------------
-
-
 def test_empty_platform_explains_how_to_load_the_demo(client: Client, db: None) -> None:
     for url in ("/", "/gk/", "/search/?q=x"):
         response = client.get(url)
@@ -409,8 +372,6 @@ def test_500_page_needs_no_context_and_no_database() -> None:
         # site (1), navigation (1), inner sites + bodies (2)
         ("/fw/", 4),
         ("/hd/", 4),
-        ("/search/?q=教育+局", 4),
-        ("/search/", 2),
     ],
 )
 def test_list_pages_have_a_fixed_number_of_queries(

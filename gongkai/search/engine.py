@@ -1,0 +1,522 @@
+"""The query path: analysed query → tantivy query with filters → hits checked against the
+database → snippets, facets, suggestions.
+
+Ranking is BM25 over four fields (title and body, each as words and as character
+bigrams), weighted by the kind of query: a short keyword query leans on the title and
+requires every word (falling back to any word when that finds nothing); a long
+colloquial question leans on the body and lets every word count. Adjacent query words
+found close together in the body (phrase, slop 3) add a proximity bonus; a 文号 inside
+the query adds a strong boost for the document that carries it. The document type
+weight (doctypes.py) multiplies the score.
+
+Every page of hits is checked against `public_items()` with one query: an item
+withdrawn a moment ago is gone from results at once, before the worker has removed it
+from the index (counts and facets follow when the outbox is applied, within seconds).
+"""
+
+import itertools
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import tantivy
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString
+from tantivy import Occur, Query
+
+from gongkai.core.models import Organisation, Site
+from gongkai.publishing import docnumber
+from gongkai.publishing.models import CatalogColumn, InfoItem, SubjectCategory, Validity
+from gongkai.publishing.selectors import public_items
+
+from . import analysis, doctypes, highlight, index, suggest
+
+PAGE_SIZE = 10
+MAX_PAGE_SIZE = 50
+# Results beyond this rank are not paged to (as on every large search engine).
+MAX_RESULTS = 1000
+FEW_RESULTS = 3
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    DATE = "date"
+
+
+@dataclass
+class Filters:
+    organisation: int | None = None
+    column: int | None = None
+    subject: int | None = None
+    doctype: str | None = None
+    year: int | None = None
+    validity: str | None = None
+
+    def any(self) -> bool:
+        return any(v is not None for v in vars(self).values())
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    sort: str = Sort.RELEVANCE
+    # The bodies whose items may be returned (a site's bodies); None: every site.
+    scope: list[int] | None = None
+    filters: Filters = field(default_factory=Filters)
+    facets: bool = True
+    snippets: bool = True
+
+
+@dataclass
+class Hit:
+    id: int
+    external_id: str
+    title: str
+    title_html: SafeString
+    doc_number: str
+    index_number: str
+    organisation_id: int
+    organisation: str
+    column_id: int
+    column: str
+    subject: str
+    doctype: str
+    validity: str
+    validity_label: str
+    published_at: datetime | None
+    score: float
+    snippet: SafeString
+    item: InfoItem
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    total: int = 0
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    sort: str = Sort.RELEVANCE
+    hits: list[Hit] = field(default_factory=list)
+    direct: Hit | None = None
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestions: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    took_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        reachable = min(self.total, MAX_RESULTS)
+        return max(1, -(-reachable // self.page_size))
+
+
+# --- building the query ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Weights:
+    title_words: float
+    title_bigrams: float
+    body_words: float
+    body_bigrams: float
+    proximity: float
+    require_all: bool
+
+
+KEYWORDS = Weights(
+    title_words=3.0, title_bigrams=1.5, body_words=1.0, body_bigrams=0.5, proximity=0.5, require_all=True
+)
+QUESTION = Weights(
+    title_words=0.0, title_bigrams=0.0, body_words=1.0, body_bigrams=1.0, proximity=0.5, require_all=False
+)
+QUESTION_UNITS = 5
+_QUESTION_MARKS = re.compile(r"[?？吗呢]|怎么|如何|能否|可以|是否|为什么|多少|哪")
+DOC_NUMBER_BOOST = 20.0
+
+
+def weights_for(aq: analysis.AnalysedQuery) -> Weights:
+    if len(aq.units) >= QUESTION_UNITS or (len(aq.units) >= 3 and _QUESTION_MARKS.search(aq.raw)):
+        return QUESTION
+    return KEYWORDS
+
+
+def _match(field_name: str, tokens: Sequence[str], boost: float) -> Query | None:
+    tokens = [t for t in tokens if t]
+    if not tokens or boost <= 0:
+        return None
+    schema = index.SCHEMA
+    if len(tokens) == 1:
+        token = tokens[0]
+        if field_name.endswith("_b") and len(token) == 1 and not token.isascii():
+            query = Query.regex_query(schema, field_name, re.escape(token) + ".?")
+        else:
+            query = Query.term_query(schema, field_name, token)
+    else:
+        query = Query.phrase_query(schema, field_name, list(tokens))
+    return Query.boost_query(query, boost)
+
+
+def _unit_query(unit: analysis.Unit, w: Weights) -> Query:
+    clauses: list[tuple[Occur, Query]] = []
+    for alt in unit.alternatives:
+        for name, tokens, boost in (
+            ("title_w", alt.words, w.title_words),
+            ("body_w", alt.words, w.body_words),
+            ("title_b", alt.bigrams, w.title_bigrams),
+            ("body_b", alt.bigrams, w.body_bigrams),
+        ):
+            query = _match(name, tokens, boost * alt.weight)
+            if query is not None:
+                clauses.append((Occur.Should, query))
+    return Query.boolean_query(clauses) if clauses else Query.empty_query()
+
+
+def doc_number_keys(text: str) -> list[str]:
+    """The lookup keys of the 文号 written anywhere in the text. Where the issuer's
+    start is unclear (关于达市府办发〔2022〕37号), every shorter issuer is a candidate too:
+    keys that no document carries match nothing."""
+    keys: list[str] = []
+    whole = docnumber.key_for_query(text)
+    if whole:
+        keys.append(whole)
+    for match in _DOC_NUMBER.finditer(analysis.normalize(text)):
+        found = match.group(0)
+        issuer = len(match.group("issuer"))
+        for start in range(max(0, issuer - 1)):
+            key = docnumber.key_for_query(found[start:])
+            if key and key not in keys:
+                keys.append(key)
+    return keys
+
+
+_OPEN, _CLOSE = re.escape("〔[(【{〈<［（｛"), re.escape("〕])】}〉>］）｝")
+_DOC_NUMBER = re.compile(rf"(?P<issuer>[^\s\d{_OPEN}{_CLOSE}，。、；：“”]{{2,20}})[{_OPEN}]\d{{4}}[{_CLOSE}]第?\d+号")
+_INDEX_NUMBER = re.compile(r"^[0-9a-z][0-9a-z.\-_/]{5,59}$")
+
+
+def text_query(aq: analysis.AnalysedQuery, *, require_all: bool | None = None) -> Query | None:
+    if aq.is_empty:
+        return None
+    w = weights_for(aq)
+    required = w.require_all if require_all is None else require_all
+    occur = Occur.Must if required else Occur.Should
+    clauses: list[tuple[Occur, Query]] = [(occur, _unit_query(unit, w)) for unit in aq.units]
+    stop = analysis.stopwords()
+    content = [word for word in aq.words if word not in stop]
+    for first, second in itertools.pairwise(content):
+        if first != second:
+            query = Query.phrase_query(index.SCHEMA, "body_w", [first, second], slop=3)
+            clauses.append((Occur.Should, Query.boost_query(query, w.proximity)))
+    for key in doc_number_keys(aq.raw[: analysis.MAX_QUERY_CHARS]):
+        clauses.append((Occur.Should, Query.boost_query(Query.term_query(index.SCHEMA, "keys", key), DOC_NUMBER_BOOST)))
+    return Query.boolean_query(clauses)
+
+
+def filter_clauses(request: SearchRequest) -> list[tuple[Occur, Query]]:
+    schema = index.SCHEMA
+    clauses: list[tuple[Occur, Query]] = []
+    if request.scope is not None:
+        clauses.append((Occur.Must, Query.term_set_query(schema, "org", list(request.scope) or [0])))
+    f = request.filters
+    for name, value in (
+        ("org", f.organisation),
+        ("column", f.column),
+        ("subject", f.subject),
+        ("year", f.year),
+        ("doctype", f.doctype),
+        ("validity", f.validity),
+    ):
+        if value is not None:
+            clauses.append((Occur.Must, Query.term_query(schema, name, value)))
+    return clauses
+
+
+def _combine(text: Query | None, filters: list[tuple[Occur, Query]]) -> Query:
+    clauses = list(filters)
+    if text is not None:
+        clauses.insert(0, (Occur.Must, text))
+    elif not clauses:
+        return Query.all_query()
+    else:
+        clauses.insert(0, (Occur.Must, Query.all_query()))
+    return Query.boolean_query(clauses)
+
+
+# --- the database side ------------------------------------------------------------------
+
+
+def _public_rows(ids: list[int]) -> dict[int, InfoItem]:
+    """The items among `ids` that are public now, in one query."""
+    if not ids:
+        return {}
+    rows: QuerySet[InfoItem] = (
+        public_items()
+        .filter(pk__in=ids)
+        .select_related("organisation", "column", "subject")
+        .only(
+            "pk",
+            "external_id",
+            "title",
+            "doc_number",
+            "index_number",
+            "validity",
+            "published_at",
+            "body_text",
+            "summary",
+            "organisation__name",
+            "organisation__short_name",
+            "column__title",
+            "subject__name",
+        )
+    )
+    return {item.pk: item for item in rows}
+
+
+def _terms_to_mark(aq: analysis.AnalysedQuery) -> list[str]:
+    terms: list[str] = []
+    for unit in aq.units:
+        terms.append(unit.text)
+        for alt in unit.alternatives:
+            terms.append("".join(alt.words))
+    return [t for t in terms if t]
+
+
+def _hit(item: InfoItem, score: float, terms: list[str], snippets: bool) -> Hit:
+    body = item.body_text or item.summary or ""
+    return Hit(
+        id=item.pk,
+        external_id=item.external_id or "",
+        title=item.title,
+        title_html=highlight.mark(item.title, terms),
+        doc_number=item.doc_number,
+        index_number=item.index_number or "",
+        organisation_id=item.organisation_id,
+        organisation=item.organisation.name,
+        column_id=item.column_id,
+        column=item.column.title,
+        subject=item.subject.name if item.subject_id and item.subject else "",
+        doctype=doctypes.doc_type(item.title),
+        validity=item.validity,
+        validity_label=str(Validity(item.validity).label) if item.validity in Validity.values else item.validity,
+        published_at=item.published_at,
+        score=round(float(score), 4),
+        snippet=highlight.snippet(body, terms) if snippets else highlight.mark("", []),
+        item=item,
+    )
+
+
+def direct_hit(raw: str, scope: list[int] | None) -> InfoItem | None:
+    """The item a 文号 or 索引号 typed as the whole query names, if it is public."""
+    text = raw.strip()
+    if not text or len(text) > 80 or not re.search(r"\d", text):
+        return None
+    items = public_items()
+    if scope is not None:
+        items = items.filter(organisation_id__in=scope)
+    key = docnumber.key_for_query(text)
+    if key:
+        found = items.filter(doc_number_key=key).order_by("-published_at").first()
+        if found is not None:
+            return found
+    compact = index.normalise_key(text)
+    if _INDEX_NUMBER.match(compact):
+        return items.filter(index_number__iexact=compact).first() or items.filter(index_number=text).first()
+    return None
+
+
+# --- facets -------------------------------------------------------------------------------
+
+FACET_FIELDS = {
+    "organisation": ("org", 30),
+    "column": ("column", 30),
+    "subject": ("subject", 30),
+    "doctype": ("doctype", 30),
+    "year": ("year", 30),
+    "validity": ("validity", 10),
+}
+
+
+def _facets(searcher: tantivy.Searcher, query: Query, request: SearchRequest) -> dict[str, list[FacetValue]]:
+    aggs = {name: {"terms": {"field": f, "size": size}} for name, (f, size) in FACET_FIELDS.items()}
+    raw = searcher.aggregate(query, aggs)
+    buckets = {name: [(b["key"], int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])] for name in aggs}
+    org_ids = [int(k) for k, _ in buckets["organisation"]]
+    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=org_ids).only("pk", "name", "short_name", "path")}
+    columns = dict(
+        CatalogColumn.objects.filter(pk__in=[int(k) for k, _ in buckets["column"]]).values_list("pk", "title")
+    )
+    subjects = dict(
+        SubjectCategory.objects.filter(pk__in=[int(k) for k, _ in buckets["subject"] if int(k)]).values_list(
+            "pk", "name"
+        )
+    )
+    f = request.filters
+    out: dict[str, list[FacetValue]] = {}
+    out["organisation"] = [
+        FacetValue(str(k), orgs[int(k)].name, n, f.organisation == int(k))
+        for k, n in buckets["organisation"]
+        if int(k) in orgs
+    ]
+    out["column"] = [
+        FacetValue(str(k), columns[int(k)], n, f.column == int(k)) for k, n in buckets["column"] if int(k) in columns
+    ]
+    out["subject"] = [
+        FacetValue(str(k), subjects[int(k)], n, f.subject == int(k))
+        for k, n in buckets["subject"]
+        if int(k) in subjects
+    ]
+    out["doctype"] = [FacetValue(str(k), str(k), n, f.doctype == k) for k, n in buckets["doctype"]]
+    out["year"] = sorted(
+        (FacetValue(str(k), f"{k}年", n, f.year == int(k)) for k, n in buckets["year"]),
+        key=lambda v: v.value,
+        reverse=True,
+    )
+    labels = dict(Validity.choices)
+    out["validity"] = [
+        FacetValue(str(k), str(labels.get(str(k), k)), n, f.validity == k) for k, n in buckets["validity"]
+    ]
+    if request.scope is None:
+        out["site"] = _site_facet(orgs, buckets["organisation"])
+    return out
+
+
+def _site_facet(orgs: dict[int, Organisation], counts: list[tuple[Any, int]]) -> list[FacetValue]:
+    """Counts per site, from the counts per body (each body publishes on one site)."""
+    sites = {
+        s.organisation_id: s
+        for s in Site.objects.select_related("organisation").only("pk", "slug", "name", "organisation_id")
+    }
+    per_site: dict[str, FacetValue] = {}
+    for key, count in counts:
+        org = orgs.get(int(key))
+        if org is None:
+            continue
+        ancestors = [int(part) for part in org.path.strip("/").split("/") if part]
+        site = next((sites[a] for a in reversed(ancestors) if a in sites), None)
+        if site is None:
+            continue
+        entry = per_site.setdefault(site.slug, FacetValue(site.slug, site.name, 0))
+        entry.count += count
+    return sorted(per_site.values(), key=lambda v: -v.count)
+
+
+# --- the search ------------------------------------------------------------------------------
+
+
+def search(request: SearchRequest) -> SearchResponse:
+    started = time.perf_counter()
+    response = SearchResponse(
+        query=request.q.strip(), page=request.page, page_size=request.page_size, sort=request.sort
+    )
+    aq = analysis.analyse_query(request.q)
+    if aq.truncated:
+        response.notices.append(f"搜索词过长，只按前 {analysis.MAX_QUERY_CHARS} 个字搜索。")
+    direct = direct_hit(request.q, request.scope) if request.page == 1 else None
+    text = text_query(aq)
+    if text is None and not request.filters.any():
+        if request.q.strip():
+            response.notices.append("搜索词中没有可检索的文字（只有标点、符号或表情），请输入汉字、字母或数字。")
+        else:
+            response.notices.append("请输入搜索词，例如“公积金提取”或文号“国发〔2019〕5号”。")
+        if direct is not None:
+            response.direct = _hit(direct, 0.0, [], request.snippets)
+        response.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return response
+    offset = (request.page - 1) * request.page_size
+    if offset >= MAX_RESULTS:
+        response.notices.append(f"最多可翻阅前 {MAX_RESULTS} 条结果，请增加搜索词或使用筛选缩小范围。")
+        response.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return response
+    searcher = index.reader().searcher()
+    filters = filter_clauses(request)
+    query = _combine(text, filters)
+    result = _run(searcher, query, request, offset, sort_by_date=text is None)
+    if result.count == 0 and text is not None and weights_for(aq).require_all and len(aq.units) > 1:
+        # No item holds every word: let each word count.
+        text = text_query(aq, require_all=False)
+        query = _combine(text, filters)
+        result = _run(searcher, query, request, offset, sort_by_date=False)
+        if result.count:
+            response.notices.append("没有同时包含全部搜索词的结果，以下结果包含其中部分词语。")
+    response.total = int(result.count)
+    addresses = [address for _, address in result.hits]
+    ids = _ids(searcher, addresses)
+    scores = [float(score) if request.sort == Sort.RELEVANCE and text is not None else 0.0 for score, _ in result.hits]
+    public = _public_rows(ids + ([direct.pk] if direct is not None else []))
+    terms = _terms_to_mark(aq)
+    if direct is not None and direct.pk in public:
+        response.direct = _hit(public[direct.pk], 0.0, terms, request.snippets)
+    response.hits = [
+        _hit(public[pk], score, terms, request.snippets) for pk, score in zip(ids, scores, strict=True) if pk in public
+    ]
+    if request.facets:
+        response.facets = _facets(searcher, query, request)
+    if response.total < FEW_RESULTS and text is not None:
+        response.suggestions = suggest.did_you_mean(aq, searcher)
+        response.related = suggest.related(aq, searcher)
+    response.took_ms = round((time.perf_counter() - started) * 1000, 2)
+    return response
+
+
+def _ids(searcher: tantivy.Searcher, addresses: list[Any]) -> list[int]:
+    if not addresses:
+        return []
+    return [int(v) if v is not None else 0 for v in searcher.fast_field_values("id", addresses)]
+
+
+def _run(searcher: tantivy.Searcher, query: Query, request: SearchRequest, offset: int, *, sort_by_date: bool) -> Any:
+    limit = request.page_size
+    if request.sort == Sort.DATE or sort_by_date:
+        return searcher.search(query, limit, count=True, order_by_field="published", offset=offset)
+    return searcher.search(query, limit, count=True, offset=offset, weight_by_field="authority")
+
+
+# --- title autocomplete ------------------------------------------------------------------------
+
+
+@dataclass
+class Completion:
+    id: int
+    title: str
+
+
+COMPLETE_LIMIT = 8
+
+
+def complete(prefix: str, *, scope: list[int] | None, limit: int = COMPLETE_LIMIT) -> list[Completion]:
+    """Titles holding what was typed so far, best first."""
+    text = analysis.normalize(prefix.strip()[:40])
+    grams = analysis.bigrams(text)
+    if not grams:
+        return []
+    query = _match("title_b", grams, 1.0)
+    if query is None:
+        return []
+    request = SearchRequest(scope=scope)
+    searcher = index.reader().searcher()
+    result = searcher.search(
+        _combine(query, filter_clauses(request)), limit * 2, count=False, weight_by_field="authority"
+    )
+    ids = _ids(searcher, [a for _, a in result.hits])
+    titles = dict(public_items().filter(pk__in=ids).values_list("pk", "title"))
+    seen: set[str] = set()
+    out: list[Completion] = []
+    for pk in ids:
+        title = titles.get(pk)
+        if title and title not in seen:
+            seen.add(title)
+            out.append(Completion(id=pk, title=title))
+    return out[:limit]

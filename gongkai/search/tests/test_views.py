@@ -1,0 +1,110 @@
+"""The search page, the API and the OpenAPI document."""
+
+import pytest
+from django.test import Client
+
+from gongkai.publishing.tests.factories import Desk
+from gongkai.web.tests.factories import Platform
+
+from .factories import Corpus, build_corpus
+
+pytestmark = [pytest.mark.django_db]
+CITY = {"host": "www.jia.gov.cn"}
+
+
+@pytest.fixture
+def corpus(desk: Desk, county_desk: Desk) -> Corpus:
+    return build_corpus(desk, county_desk)
+
+
+def test_search_page_lists_hits_with_snippets_and_facets(client: Client, corpus: Corpus) -> None:
+    response = client.get("/search/", {"q": "公积金"}, headers=CITY)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "甲市<mark>住房公积金</mark>提取管理办法" in html  # the synonym is marked too
+    assert "发布机构" in html and "文种" in html
+    assert f"/gk/item/{corpus.fund.pk}/" in html
+
+
+def test_search_page_this_site_or_all_sites(client: Client, corpus: Corpus) -> None:
+    here = client.get("/search/", {"q": "社会保险"}, headers=CITY).content.decode()
+    assert "乙县<mark>社会保险</mark>经办规程" not in here
+    everywhere = client.get("/search/", {"q": "社会保险", "scope": "all"}, headers=CITY).content.decode()
+    assert "乙县<mark>社会保险</mark>经办规程" in everywhere
+    assert "http://www.yi.gov.cn/gk/item/" in everywhere  # the county item on the county's site
+
+
+def test_search_page_without_a_query(client: Client, platform: Platform) -> None:
+    response = client.get("/search/", headers=CITY)
+    assert response.status_code == 200 and "文号" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": ""},
+        {"q": "😀🎉"},
+        {"q": "，。！"},
+        {"q": "公积金" * 700},
+        {"q": "公积金", "page": "10000"},
+        {"q": "公积金", "page": "-3"},
+        {"q": "公积金", "org": "abc", "year": "99999", "type": "不存在", "validity": "x", "sort": "random"},
+        {"q": "公积金", "org": "987654321"},
+        {"q": "公积金", "page_size": "100000"},
+    ],
+)
+def test_bad_input_gets_a_page_and_an_answer(client: Client, corpus: Corpus, params: dict[str, str]) -> None:
+    page = client.get("/search/", params, headers=CITY)
+    assert page.status_code == 200
+    api = client.get("/api/v1/search", params, headers=CITY)
+    assert api.status_code == 200
+    data = api.json()
+    assert isinstance(data["results"], list)
+    assert data["notices"] or data["results"] or data["total"] == 0
+
+
+def test_api_json_shape(client: Client, corpus: Corpus) -> None:
+    data = client.get("/api/v1/search", {"q": "医保", "page_size": "5"}, headers=CITY).json()
+    assert set(data) >= {"query", "scope", "site", "sort", "page", "page_size", "pages", "total", "took_ms", "notices",
+                         "direct", "results", "facets", "suggestions", "related"}  # fmt: skip
+    assert data["scope"] == "site" and data["site"] == "jia" and data["page_size"] == 5
+    first = data["results"][0]
+    assert first["id"] == corpus.insurance.pk
+    assert set(first) == {
+        *("id", "external_id", "title", "doc_number", "index_number", "organisation", "column", "subject"),
+        *("type", "validity", "published_at", "url", "snippet_html", "title_html", "score"),
+    }
+    assert first["url"].startswith("http://www.jia.gov.cn/gk/item/")
+    assert first["type"] == "通知" and first["organisation"]["name"] == "甲市教育局"
+    assert {"organisation", "column", "subject", "doctype", "year", "validity"} <= set(data["facets"])
+
+
+def test_api_direct_hit_and_filters(client: Client, corpus: Corpus) -> None:
+    data = client.get("/api/v1/search", {"q": "甲市教发（２０２４）１２号"}, headers=CITY).json()
+    assert data["direct"]["id"] == corpus.insurance.pk
+    filtered = client.get("/api/v1/search", {"q": "工作", "type": "方案"}, headers=CITY).json()
+    assert [r["id"] for r in filtered["results"]] == [corpus.drink_driving.pk]
+
+
+def test_withdrawn_item_disappears_from_the_api_at_once(client: Client, corpus: Corpus, desk: Desk) -> None:
+    from gongkai.publishing import services
+
+    assert client.get("/api/v1/search", {"q": "公积金"}, headers=CITY).json()["total"] >= 1
+    services.item_withdraw(actor=desk.final, item=corpus.fund, reason="错误")  # outbox not applied yet
+    data = client.get("/api/v1/search", {"q": "公积金"}, headers=CITY).json()
+    assert corpus.fund.pk not in [r["id"] for r in data["results"]]
+
+
+def test_autocomplete_api(client: Client, corpus: Corpus) -> None:
+    data = client.get("/api/v1/search/complete", {"q": "住房公"}, headers=CITY).json()
+    assert data["completions"] == [{"id": corpus.fund.pk, "title": "甲市住房公积金提取管理办法"}]
+    assert client.get("/api/v1/search/complete", {"q": ""}, headers=CITY).json()["completions"] == []
+
+
+def test_openapi_document(client: Client, platform: Platform) -> None:
+    doc = client.get("/api/v1/openapi.json", headers=CITY).json()
+    assert doc["openapi"].startswith("3.1")
+    operation = doc["paths"]["/api/v1/search"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert {"q", "page", "page_size", "sort", "scope", "org", "column", "subject", "type", "year", "validity"} == names
+    assert "Hit" in doc["components"]["schemas"]

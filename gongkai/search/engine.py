@@ -276,6 +276,7 @@ def _public_rows(ids: list[int]) -> dict[int, InfoItem]:
             "published_at",
             "body_text",
             "summary",
+            "issuing_organ",
             "organisation__name",
             "organisation__short_name",
             "column__title",
@@ -304,7 +305,8 @@ def _hit(item: InfoItem, score: float, terms: list[str], snippets: bool) -> Hit:
         doc_number=item.doc_number,
         index_number=item.index_number or "",
         organisation_id=item.organisation_id,
-        organisation=item.organisation.name,
+        # 发布机构 as on the item page: the issuing organ of an external document.
+        organisation=item.issuing_organ or item.organisation.name,
         column_id=item.column_id,
         column=item.column.title,
         subject=item.subject.name if item.subject_id and item.subject else "",

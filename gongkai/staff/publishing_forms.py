@@ -14,6 +14,7 @@ from gongkai.publishing.models import (
     CatalogColumn,
     DisclosureMode,
     DisclosureScope,
+    InfoItem,
     ItemState,
     SubjectCategory,
     Validity,
@@ -347,3 +348,30 @@ class ItemFilterForm(forms.Form):
         assert isinstance(column_field, forms.ModelChoiceField)  # noqa: S101
         org_field.queryset = organisations
         column_field.queryset = columns
+
+
+class RelatedForm(forms.Form):
+    """相关信息: the items shown under this one as 相关文件, by index number."""
+
+    prefix = "related"
+
+    index_numbers = forms.CharField(
+        label=_("相关信息的索引号"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个索引号；可关联已发布的信息或本人可查看的信息。留空则清除关联。"),
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[InfoItem], item: InfoItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates, self.item = candidates, item
+
+    def clean_index_numbers(self) -> list[InfoItem]:
+        numbers = list(dict.fromkeys(n.strip() for n in self.cleaned_data["index_numbers"].splitlines() if n.strip()))
+        found = {i.index_number: i for i in self.candidates.filter(index_number__in=numbers)}
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise forms.ValidationError(_("找不到索引号为 %(numbers)s 的信息。") % {"numbers": "、".join(missing)})
+        if self.item.index_number in found:
+            raise forms.ValidationError(_("不能关联信息本身。"))
+        return [found[n] for n in numbers]

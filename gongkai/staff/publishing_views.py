@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -55,6 +56,7 @@ from .publishing_forms import (
     PostReviewForm,
     PublishForm,
     RejectForm,
+    RelatedForm,
     SubmitForm,
     WithdrawForm,
     as_snapshot,
@@ -292,10 +294,13 @@ class Permitted:
     post_review_blocker: str = ""
     withdraw: bool = False
     files: bool = False
+    related: bool = False
 
     @property
     def any(self) -> bool:
-        return any((self.submit, self.review, self.publish, self.emergency, self.post_review, self.withdraw))
+        return any(
+            (self.submit, self.review, self.publish, self.emergency, self.post_review, self.withdraw, self.related)
+        )
 
 
 def _permitted(user: User, item: InfoItem, roles: list[str], history: list[ReviewAction]) -> Permitted:
@@ -311,6 +316,7 @@ def _permitted(user: User, item: InfoItem, roles: list[str], history: list[Revie
         withdraw=final and item.is_live,
         # Attachments are not versioned: they change only off-line and outside review.
         files=drafter and not item.is_live and item.state not in (ItemState.IN_REVIEW, ItemState.APPROVED),
+        related=drafter,
     )
     if item.state == ItemState.IN_REVIEW:
         role = queue.stage_role(roles, item.review_stage)
@@ -345,6 +351,10 @@ def _action_forms(item: InfoItem, p: Permitted) -> dict[str, forms.Form]:
         out["withdraw"] = WithdrawForm()
     if p.files:
         out["attachment"] = AttachmentForm()
+    if p.related:
+        numbers = item.related.exclude(index_number=None).order_by("pk").values_list("index_number", flat=True)
+        current = "\n".join(n for n in numbers if n)
+        out["related"] = RelatedForm(initial={"index_numbers": current}, candidates=InfoItem.objects.none(), item=item)
     return out
 
 
@@ -429,6 +439,12 @@ def _published_message(item: InfoItem) -> str:
     return _("已发布。")
 
 
+def _relatable(request: HttpRequest) -> Any:
+    """What an item may be related to: anything public, or anything the user may see."""
+    visible = selectors.items_for(_user(request)).values("pk")
+    return InfoItem.objects.filter(Q(pk__in=selectors.public_items().values("pk")) | Q(pk__in=visible))
+
+
 ACTIONS: dict[str, Action] = {
     "submit": Action(
         form=lambda request, item: SubmitForm(request.POST),
@@ -475,6 +491,13 @@ ACTIONS: dict[str, Action] = {
             actor=user, item=item, upload=form.cleaned_data["file"]
         ),
         done=lambda item: _("附件已上传。"),
+    ),
+    "related": Action(
+        form=lambda request, item: RelatedForm(request.POST, candidates=_relatable(request), item=item),
+        perform=lambda user, item, form: services.item_set_related(
+            actor=user, item=item, related=form.cleaned_data["index_numbers"]
+        ),
+        done=lambda item: _("相关信息已保存。"),
     ),
     "withdraw": Action(
         form=lambda request, item: WithdrawForm(request.POST),

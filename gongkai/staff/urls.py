@@ -35,6 +35,7 @@ urlpatterns += [
             ("post_review", "post-review"),
             ("withdraw", "withdraw"),
             ("attachment", "attachments/add"),
+            ("related", "related"),
         )
     ),
     path(

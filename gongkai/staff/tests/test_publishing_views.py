@@ -609,3 +609,22 @@ def test_a_user_without_drafting_rights_cannot_create(client: Client, tree: Tree
     assert tree.dachuan.name in chooser and tree.tongchuan.name in chooser and tree.city.name not in chooser
     form = page(client, multi, "staff:item_create", org=desk.org.pk)
     assert "法定主动公开内容" in form  # the body's own catalog
+
+
+def test_related_items_are_set_by_index_number_and_shown_publicly(client: Client, desk: Desk, tree: Tree) -> None:
+    policy = published(desk, "达川区教育局关于义务教育招生的通知")
+    reading = published(desk, "《关于义务教育招生的通知》政策解读")
+    hidden = draft(desk, "尚未发布的草稿")
+    url = reverse("staff:item_related", args=[reading.pk])
+    as_user(client, desk.editor)
+    refused = client.post(url, {"related-index_numbers": f"{policy.index_number}\n不存在的索引号"})
+    assert "找不到索引号为 不存在的索引号 的信息" in refused.content.decode()
+    assert not fresh(reading).related.exists()
+    client.post(url, {"related-index_numbers": policy.index_number})
+    assert list(fresh(reading).related.all()) == [policy]
+    assert AuditRecord.objects.filter(action="item.set_related", object_id=str(reading.pk)).exists()
+    assert hidden.index_number is None  # drafts have no index number, so they cannot be named
+    public_page = client.get(f"/site/dachuan/gk/item/{reading.pk}/").content.decode()
+    assert "达川区教育局关于义务教育招生的通知" in public_page
+    as_user(client, tree.tc_editor)
+    assert client.post(url, {"related-index_numbers": ""}).status_code == 404

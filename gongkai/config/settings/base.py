@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "gongkai.screening",
     "gongkai.publishing",
     "gongkai.supervision",
+    "gongkai.requests",
     "gongkai.staff",
     "gongkai.web",
     "gongkai.search",

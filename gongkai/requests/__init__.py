@@ -1,0 +1,1 @@
+"""Disclosure on request (依申请公开): requests, their statutory deadlines and fees."""

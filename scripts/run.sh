@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 # The weekly personal-data sweep queues itself once; the worker runs it when due.
 "$BIN/gongkai" screen schedule
+# Daily key-task reminders, likewise.
+"$BIN/gongkai" tasks schedule
 "$BIN/gongkai" db_worker --queue-name '*' &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM

@@ -17,7 +17,7 @@ from gongkai.publishing.models import InfoItem
 
 from . import scoring
 from .access import can_oversee, plan_government
-from .models import ProgressReport, ReportState, ScoringScheme, Task, TaskPlan, TaskUnit
+from .models import Evidence, ProgressReport, ReportState, ScoringScheme, Task, TaskPlan, TaskUnit
 from .status import ReportFact, StatusResult, UnitStatus, compute
 from .units import OrgRef, UnitDirectory
 
@@ -369,6 +369,22 @@ def report_for(user: AnyUser, pk: int) -> ProgressReport:
     if report is None or not _may_see_unit(user, report.task_unit):
         raise ProgressReport.DoesNotExist(f"没有编号为 {pk} 的进展报告，或您无权查看。")
     return report
+
+
+def evidence_file_for(user: AnyUser, pk: int) -> Evidence:
+    """An evidence file, scoped like its report: the unit's own staff, the office and the
+    supervisors of the plan. A link or an item (no file) does not exist here."""
+    piece = (
+        Evidence.objects.select_related(
+            "report__task_unit__organisation", "report__task_unit__task__plan__issuer__parent"
+        )
+        .filter(pk=pk)
+        .exclude(file="")
+        .first()
+    )
+    if piece is None or not _may_see_unit(user, piece.report.task_unit):
+        raise Evidence.DoesNotExist(f"没有编号为 {pk} 的佐证材料，或您无权查看。")
+    return piece
 
 
 def evidence_items(organisation: Organisation, refs: Sequence[str]) -> tuple[list[InfoItem], list[str]]:

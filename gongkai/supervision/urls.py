@@ -21,5 +21,6 @@ urlpatterns = [
     path("units/<int:pk>/report/", views.report_create, name="report_create"),
     path("units/<int:pk>/resolve/", views.unit_resolve, name="unit_resolve"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
 ]

@@ -3,28 +3,33 @@ report form and the office's review of reports. Reads go through selectors (a pl
 outside the user's scope answers 404), writes through services."""
 
 import datetime as dt
+import mimetypes
 from collections.abc import Callable
 from functools import wraps
+from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.core.errors import DomainError, NotPermitted
 from gongkai.core.models import Organisation, OrganisationKind, User
+from gongkai.web.views import content_disposition
 
 from . import excel, selectors, services
 from .access import can_manage, can_oversee, plan_government, reporter_role
 from .forms import AcceptForm, ReportForm, ResolveForm, ReturnForm, ScoringForm
-from .models import ProgressReport, ScoringScheme, Task, TaskPlan, TaskUnit
+from .models import Evidence, ProgressReport, ScoringScheme, Task, TaskPlan, TaskUnit
 from .status import UnitStatus
 
 View = Callable[..., HttpResponse]
+# Types a browser would run or render as a page of this site: sent as plain downloads.
+_ACTIVE_TYPES = ("text/", "application/xhtml+xml", "image/svg+xml", "application/xml", "application/javascript")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -253,6 +258,32 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "supervision/report_form.html", {"unit": unit, "task": unit.task, "form": form, "reports": reports}
     )
+
+
+@require_safe
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file of a report, to whoever may see the report (404 otherwise). The
+    uploads folder is never served; always a download, never rendered by the browser."""
+    try:
+        piece = selectors.evidence_file_for(request.user, pk)
+    except Evidence.DoesNotExist as exc:
+        raise Http404(str(exc)) from exc
+    name = piece.title or PurePath(piece.file.name).name
+    try:
+        handle = piece.file.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404("佐证材料文件缺失。") from None
+    extension = name.rsplit(".", 1)[-1] if "." in name else ""
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if content_type.startswith(_ACTIVE_TYPES):
+        content_type = "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(name, piece.pk, extension)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 # --- the office's review --------------------------------------------------------------

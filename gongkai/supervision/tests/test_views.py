@@ -3,9 +3,13 @@ plan; everyone else gets 404; the pages' query counts are pinned."""
 
 import datetime as dt
 import io
+from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +18,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from gongkai.core.models import User
 from gongkai.supervision import services
-from gongkai.supervision.models import ProgressReport, ReportState, ScoringScheme, TaskPlan, TaskUnit
+from gongkai.supervision.models import Evidence, ProgressReport, ReportState, ScoringScheme, TaskPlan, TaskUnit
 
 from .factories import Dazhou
 
@@ -198,3 +202,63 @@ def test_plan_list_shows_only_overseen_plans(client: Client, dazhou: Dazhou, pla
     assert list(unit.context["plans"]) == [] and unit.context["has_units"]
     client.logout()
     assert client.get(reverse("supervision:plan_list")).status_code == 302
+
+
+@pytest.fixture
+def evidence(dazhou: Dazhou, plan: TaskPlan, settings: Any, tmp_path: Path) -> Evidence:
+    """A file and a link on 达川区's report on task 1 (shared by every county)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    report = services.report_submit(
+        actor=dazhou.dc_editor,
+        task_unit=unit_of(plan, 1, "达川区"),
+        text="已公开。",
+        urls=[LINK],
+        files=[SimpleUploadedFile("佐证材料.pdf", PDF, content_type="application/pdf")],
+    )
+    return report.evidence.exclude(file="").get()
+
+
+PDF = b"%PDF-1.4 evidence"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("dc_editor", 200),  # the unit's own staff
+        ("officer", 200),  # the openness office
+        ("head", 200),
+        ("supervisor", 200),  # the plan's supervisor
+        ("tc_editor", 404),  # another county, responsible for the same task
+        ("edu_editor", 404),  # a city department
+        ("outsider", 404),  # a department of the same county
+    ],
+)
+def test_evidence_download_is_scoped_like_the_report(
+    client: Client, dazhou: Dazhou, evidence: Evidence, who: str, status: int
+) -> None:
+    response = login(client, getattr(dazhou, who)).get(reverse("supervision:evidence_download", args=[evidence.pk]))
+    assert response.status_code == status
+
+
+def test_evidence_download_needs_a_login_and_a_file(client: Client, dazhou: Dazhou, evidence: Evidence) -> None:
+    url = reverse("supervision:evidence_download", args=[evidence.pk])
+    assert client.get(url).status_code == 302
+    link = evidence.report.evidence.get(file="")
+    login(client, dazhou.officer)
+    assert client.get(reverse("supervision:evidence_download", args=[link.pk])).status_code == 404
+    assert client.post(url).status_code == 405
+
+
+def test_evidence_download_headers_and_link(client: Client, dazhou: Dazhou, evidence: Evidence) -> None:
+    url = reverse("supervision:evidence_download", args=[evidence.pk])
+    response = login(client, dazhou.officer).get(url)
+    assert isinstance(response, FileResponse)
+    assert b"".join(response.streaming_content) == PDF
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert f'filename="attachment-{evidence.pk}.pdf"' in disposition  # ASCII fallback
+    assert "filename*=UTF-8''%E4%BD%90%E8%AF%81%E6%9D%90%E6%96%99.pdf" in disposition  # RFC 5987
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "application/pdf"
+    page = client.get(reverse("supervision:task_detail", args=[evidence.report.task_unit.task_id])).content.decode()
+    assert f'href="{url}"' in page

@@ -4,8 +4,12 @@
   list [--plan ID [--status S] [--json]]
   export --plan ID -o FILE.xlsx
   remind
+  schedule
   lookback --plan ID [--carry]
   scores --plan ID [-o FILE.xlsx]
+
+`schedule` queues the daily reminders for the task worker (`gongkai db_worker`) unless a run
+is already waiting; each run queues the next morning's.
 
 `--today YYYY-MM-DD` computes statuses as of another day. With `--json`, stdout carries only
 the JSON lines; messages go to stderr.
@@ -24,7 +28,7 @@ from gongkai.core.errors import DomainError
 from gongkai.core.management.commands.orgs import find_organisation
 from gongkai.core.models import Organisation
 
-from ... import excel, selectors, services
+from ... import excel, selectors, services, tasks
 from ...annex import AnnexError, ParsedAnnex, parse_file
 from ...models import TaskPlan
 from ...status import UnitStatus
@@ -79,6 +83,8 @@ class Command(BaseCommand):
         rm = sub.add_parser("remind", help="发送到期、逾期和每月报送提醒（可每天运行）")
         rm.add_argument("--today", type=_date)
 
+        sub.add_parser("schedule", help="安排任务进程每天发送提醒（已安排则不重复）")
+
         lb = sub.add_parser("lookback", help="回头看：列出年底未完成的任务，--carry 结转到下一年度")
         lb.add_argument("--plan", type=int, required=True)
         lb.add_argument("--carry", action="store_true")
@@ -103,6 +109,8 @@ class Command(BaseCommand):
         elif action == "remind":
             outcome = services.reminders_send(today=today)
             self.stdout.write(f"已发送 {outcome.sent} 条提醒（{outcome.units} 个任务单位）。")
+        elif action == "schedule":
+            self.do_schedule()
         elif action == "lookback":
             self.do_lookback(options, today)
         elif action == "scores":
@@ -186,6 +194,17 @@ class Command(BaseCommand):
             f"{units} 个任务单位（其中待确认 {flagged} 个）；"
             f"错误 {len(parsed.errors)} 处，提示 {len(parsed.warnings)} 处。"
         )
+
+    def do_schedule(self) -> None:
+        when = tasks.schedule_daily_reminders()
+        if when is None:
+            self.stderr.write(
+                "每日提醒已在任务队列中（或当前任务后端不支持定时任务，请每天运行 gongkai tasks remind）。"
+            )
+        else:
+            self.stderr.write(
+                f"已安排每日提醒：{timezone.localtime(when):%Y-%m-%d %H:%M} 起，每天 {tasks.REMIND_AT:%H:%M}。"
+            )
 
     # --- list and look-back -----------------------------------------------------------
 

@@ -8,3 +8,6 @@ class RequestsConfig(AppConfig):
     label = "disclosure_requests"
     verbose_name = _("依申请公开")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (deadlines follow the holiday calendar)

@@ -5,23 +5,32 @@
     gongkai requests deadline --received 2025-09-25 --pause 2025-10-13:2025-10-17 --pause ...
     gongkai requests deadline --received 2025-09-25 --extend 20
     gongkai requests deadline --received 2025-09-25 --custom-period 40   (条例第三十五条)
+    gongkai requests export --org 12 --format xlsx|csv [--output FILE]   (台账; stdout by default)
+    gongkai requests import FILE --org 12                                (台账 .xlsx or .csv)
 
 Prints the due date (ISO), followed by " provisional" when a year without a known official
 holiday schedule was involved. With -v 2 the steps, each citing its article, go to stderr.
-A pause FROM:TO stops the clock from FROM to TO, both included. Nothing is written. Bad input
-ends with a Chinese message and exit status 1.
+A pause FROM:TO stops the clock from FROM to TO, both included; `deadline` writes nothing.
+Import checks every row first: any error and nothing is imported, the errors (row and column)
+are listed. Bad input ends with a Chinese message and exit status 1.
 """
 
 import datetime as dt
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from gongkai.core import workdays
+from gongkai.core.errors import DomainError
+from gongkai.core.models import Organisation
+from gongkai.requests import ledger
 from gongkai.requests.deadlines import DeadlineError, Pause, compute_deadline
 
-ACTIONS = ("deadline",)
+ACTIONS = ("deadline", "export", "import")
 _DATE_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 #: Upper bound for an Art. 35 period on the command line (about four years of working days).
@@ -84,6 +93,14 @@ class Command(BaseCommand):
             "--custom-period", metavar="N", help="依条例第三十五条确定的合理期限（工作日数，长于20），代替20个工作日"
         )
 
+        export = sub.add_parser("export", help="导出依申请公开台账")
+        export.add_argument("--org", metavar="ID", help="机构编号（必填）")
+        export.add_argument("--format", dest="fmt", choices=("xlsx", "csv"), default="xlsx", help="文件格式")
+        export.add_argument("--output", metavar="FILE", help="输出文件；省略时写到标准输出")
+        imp = sub.add_parser("import", help="导入依申请公开台账（.xlsx 或 .csv；申请编号相同的记录更新）")
+        imp.add_argument("file", metavar="FILE", help="台账文件")
+        imp.add_argument("--org", metavar="ID", help="机构编号（必填）")
+
     def handle(self, *args: Any, **options: Any) -> None:
         action = options.get("action")
         if action not in ACTIONS:
@@ -91,6 +108,39 @@ class Command(BaseCommand):
                 f"请指定操作：{'、'.join(ACTIONS)}。例如：gongkai requests deadline --received 2025-09-25"
             )
         getattr(self, f"_handle_{action}")(options)
+
+    def _organisation(self, value: str | None) -> Organisation:
+        if value is None or not value.strip():
+            raise CommandError("请用 --org 指定机构编号。")
+        org = Organisation.objects.filter(pk=_int(value, "机构编号（--org）")).first()
+        if org is None:
+            raise CommandError(f"机构编号“{value}”不存在。")
+        return org
+
+    def _handle_export(self, options: dict[str, Any]) -> None:
+        org = self._organisation(options["org"])
+        data = ledger.export_file(org, options["fmt"])
+        if options["output"]:
+            Path(options["output"]).write_bytes(data)
+            self.stderr.write(f"已导出 {len(ledger.ledger_rows(org))} 条记录到 {options['output']}。")
+        elif options["fmt"] == "csv":
+            self.stdout.write(data.decode("utf-8-sig"), ending="")
+        else:
+            sys.stdout.buffer.write(data)
+
+    def _handle_import(self, options: dict[str, Any]) -> None:
+        org = self._organisation(options["org"])
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"找不到文件“{path}”。")
+        try:
+            table = ledger.read_table(path)
+            result = ledger.ledger_import(actor=None, organisation=org, table=table, today=timezone.localdate())
+        except DomainError as exc:
+            raise CommandError(str(exc)) from exc
+        except (OSError, ValueError, KeyError) as exc:  # unreadable or corrupt file
+            raise CommandError(f"无法读取文件“{path}”：{exc}") from exc
+        self.stdout.write(f"导入完成：新增 {result.created} 条，更新 {result.updated} 条。")
 
     def _handle_deadline(self, options: dict[str, Any]) -> None:
         received = _date(options["received"], "收到申请之日（--received）")

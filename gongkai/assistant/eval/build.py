@@ -1,0 +1,75 @@
+"""Builds the assistant's evaluation set.
+
+`python -m gongkai.assistant.eval.build ../shared/data` writes
+- tune.jsonl: real civil-law questions 0–299 of dev_questions.jsonl.gz (the first
+  CIVIL_TUNE that cite a Civil Code article held in the corpus), the first half of the
+  policy questions of the search evaluation, the first UNANSWERABLE_TUNE questions of
+  unanswerable.txt; the refusal threshold is tuned on this file only;
+- heldout.jsonl: civil questions from 300 on (the first CIVIL_HELDOUT), the other half
+  of the policy questions, the rest of unanswerable.txt; never looked at while tuning.
+Each line: {"id", "question", "relevant_external_ids", "answerable"}.
+"""
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+from gongkai.search.eval import build as search_build
+
+HERE = Path(__file__).resolve().parent
+POLICY = Path(search_build.__file__).resolve().parent / "policy.jsonl"
+TUNE_SPLIT = 300
+CIVIL_TUNE = 100
+CIVIL_HELDOUT = 150
+UNANSWERABLE_TUNE = 40
+
+
+def _civil(data_dir: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    where = search_build.article_index(data_dir / "corpus.jsonl.gz", "中华人民共和国民法典")
+    tune: list[dict[str, object]] = []
+    heldout: list[dict[str, object]] = []
+    with gzip.open(data_dir / "dev_questions.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            question = json.loads(line)
+            relevant: list[str] = []
+            for citation in question["citations"]:
+                found = where.get(citation["article"]) if citation["law"] == "民法典" else None
+                if found and found not in relevant:
+                    relevant.append(found)
+            if relevant:
+                row = {"id": question["id"], "question": question["question"], "relevant_external_ids": relevant}
+                (tune if number < TUNE_SPLIT else heldout).append({**row, "answerable": True})
+    return tune[:CIVIL_TUNE], heldout[:CIVIL_HELDOUT]
+
+
+def build(data_dir: Path) -> tuple[int, int]:
+    civil_tune, civil_heldout = _civil(data_dir)
+    policy = [
+        {**json.loads(line), "answerable": True}
+        for line in POLICY.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    lines = [
+        line.strip()
+        for line in (HERE / "unanswerable.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    unanswerable = [
+        {"id": f"unanswerable-{n:03d}", "question": q, "relevant_external_ids": [], "answerable": False}
+        for n, q in enumerate(lines, start=1)
+    ]
+    half = len(policy) // 2
+    parts = {
+        "tune.jsonl": civil_tune + policy[:half] + unanswerable[:UNANSWERABLE_TUNE],
+        "heldout.jsonl": civil_heldout + policy[half:] + unanswerable[UNANSWERABLE_TUNE:],
+    }
+    for name, rows in parts.items():
+        with (HERE / name).open("w", encoding="utf-8") as out:
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return len(parts["tune.jsonl"]), len(parts["heldout.jsonl"])
+
+
+if __name__ == "__main__":
+    print(build(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")))  # noqa: T201

@@ -389,11 +389,18 @@ def request_abandon(
         raise DomainError(f"补正期限（{respond_by.isoformat()}）尚未届满，不能视为放弃申请。")
     _not_future(on, "视为放弃之日", today)
     _event(req, actor, EventKind.ABANDONED, on, note="申请人无正当理由逾期不补正")
+    return _conclude(req, actor=actor, role=role, status=RequestStatus.ABANDONED, result=ResultCode.OTHER_1, on=on)
+
+
+def _conclude(
+    req: DisclosureRequest, *, actor: User | None, role: str, status: str, result: str, on: dt.date
+) -> DisclosureRequest:
+    """End a request without a reply letter (abandoned, withdrawn): its result row of the
+    annual report and the day it ended."""
     before = _snapshot(req)
-    req.status = RequestStatus.ABANDONED
-    req.result_code = ResultCode.OTHER_1
-    req.replied_on = on
-    return _save(req, actor=actor, role=role, action="request.abandon", before=before)
+    req.status, req.result_code, req.replied_on = status, result, on
+    action = "request.abandon" if status == RequestStatus.ABANDONED else "request.withdraw"
+    return _save(req, actor=actor, role=role, action=action, before=before)
 
 
 # --- consultations (条例第三十二条、第三十四条) ---------------------------------------------
@@ -553,11 +560,7 @@ def request_withdraw(
     _not_before_receipt(req, on, "撤回日期")
     _not_future(on, "撤回日期", today)
     _event(req, actor, EventKind.WITHDRAWN, on, note=note.strip())
-    before = _snapshot(req)
-    req.status = RequestStatus.WITHDRAWN
-    req.result_code = ResultCode.OTHER_3
-    req.replied_on = on
-    return _save(req, actor=actor, role=role, action="request.withdraw", before=before)
+    return _conclude(req, actor=actor, role=role, status=RequestStatus.WITHDRAWN, result=ResultCode.OTHER_3, on=on)
 
 
 @transaction.atomic

@@ -14,6 +14,8 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
+from gongkai.core import periodic
+
 from . import services
 
 RETRY_AFTER_FAILURE = timedelta(days=1)
@@ -40,26 +42,10 @@ def sweep_task() -> dict[str, Any]:
     return outcome
 
 
-def _waiting() -> bool:
-    """Whether a sweep_task is already queued (the database backend can tell; other
-    backends cannot, and are assumed to hold none)."""
-    backend = sweep_task.get_backend()
-    if type(backend).__module__.split(".")[0] != "django_tasks_db":
-        return False
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(task_path=sweep_task.module_path, status=TaskResultStatus.READY).exists()
-
-
 def schedule_weekly_sweep(*, retry_in: timedelta | None = None) -> datetime | None:
     """Queue sweep_task for when the next weekly sweep is due (or `retry_in` from now);
     returns that time, or None when one is already waiting or the backend cannot defer
     tasks (then run `gongkai screen sweep --if-due` from cron instead)."""
-    backend = sweep_task.get_backend()
-    if not backend.supports_defer or _waiting():
-        return None
     now = timezone.now()
     when = now + retry_in if retry_in is not None else max(services.next_sweep_due(), now)
-    sweep_task.using(run_after=when).enqueue()
-    return when
+    return periodic.enqueue_once(sweep_task, run_after=when)

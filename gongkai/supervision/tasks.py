@@ -13,7 +13,9 @@ from typing import Any
 from django.utils import timezone
 from django_tasks import task
 
-from . import periodic, services
+from gongkai.core import periodic
+
+from . import services
 
 REMIND_AT = dt.time(8, 0)  # local time (settings.TIME_ZONE), before the working day starts
 RETRY_AFTER_FAILURE = dt.timedelta(hours=1)

@@ -3,8 +3,7 @@ each run queues the next with `run_after`, and whoever starts the chain (a manag
 command called when the worker starts) queues it only when no run is already waiting, so
 restarting the worker never makes two chains.
 
-Small and shared on purpose: the screening sweep (gongkai/screening/tasks.py) does the same
-in its own code and can move onto these two functions; kept here until it does.
+Used by the screening sweep and the key-task reminders.
 """
 
 from datetime import datetime

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from gongkai.core import workdays
 from gongkai.core.models import Notification, Organisation, Role, User
 from gongkai.core.permissions import AnyUser, Perm, has_role, organisations_where
-from gongkai.publishing import selectors
-from gongkai.publishing.models import (
+
+from . import selectors
+from .models import (
     DisclosureMode,
     InfoItem,
     ItemState,
@@ -31,7 +32,7 @@ from gongkai.publishing.models import (
     ReviewAction,
     ReviewDecision,
 )
-from gongkai.publishing.models.settings import DEFAULT_STAGE_ROLES
+from .models.settings import DEFAULT_STAGE_ROLES
 
 #: 待办 and the timeliness page flag items due within this many working days.
 DUE_SOON_WORKDAYS = 5

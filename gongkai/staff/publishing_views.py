@@ -2,7 +2,7 @@
 item pages with their workflow actions, the publishing calendar and the Art. 26
 timeliness watch.
 
-Reads go through scoped selectors (publishing.selectors, staff.selectors_publishing);
+Reads go through scoped selectors (publishing.selectors, publishing.worklist);
 writes through publishing.services. An item outside the user's bodies answers 404 on
 every URL, GET or POST, as if it did not exist. A rule the services refuse
 (DomainError, Chinese message) is shown on the form that asked, never as a 500.
@@ -33,6 +33,7 @@ from gongkai.core.models import Organisation, User
 from gongkai.core.notifications import notifications_mark_read
 from gongkai.core.permissions import Perm, can, has_role
 from gongkai.publishing import attachments, selectors, services
+from gongkai.publishing import worklist as queue
 from gongkai.publishing.models import (
     Attachment,
     CatalogColumn,
@@ -45,7 +46,6 @@ from gongkai.publishing.models import (
 )
 
 from . import item_display
-from . import selectors_publishing as queue
 from .publishing_forms import (
     ApproveForm,
     AttachmentForm,

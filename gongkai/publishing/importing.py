@@ -339,7 +339,9 @@ class _Batch:
         items = [item for item, _ in built]
         InfoItem.objects.bulk_create(items)
         ItemVersion.objects.bulk_create(
-            ItemVersion(item=item, number=1, snapshot=_json(services._snapshot(item)), author=run.actor, published=True)
+            ItemVersion(
+                item=item, number=1, snapshot=_json(services.snapshot_of(item)), author=run.actor, published=True
+            )
             for item in items
         )
         # The search index follows through its outbox, written in this transaction.
@@ -433,7 +435,7 @@ class _Batch:
             proposals: list[tuple[InfoItem, date, str]] = []
             for item, day in pending:
                 sequence.last += 1
-                number = services._format_index(
+                number = services.format_index_number(
                     self.run.pattern, organisation=organisation, when=day, serial=sequence.last
                 )
                 proposals.append((item, day, number))

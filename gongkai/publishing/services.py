@@ -248,7 +248,7 @@ def settings_update(
 # --- index numbers ------------------------------------------------------------------
 
 
-def _format_index(pattern: str, *, organisation: Organisation, when: date, serial: int) -> str:
+def format_index_number(pattern: str, *, organisation: Organisation, when: date, serial: int) -> str:
     return pattern.format(
         code=organisation.index_code or f"{organisation.pk:06d}",
         credit_code=organisation.credit_code or organisation.index_code or f"{organisation.pk:06d}",
@@ -262,7 +262,7 @@ def _check_index_pattern(pattern: str) -> None:
     if "{serial" not in pattern:
         raise DomainError("索引号格式必须包含流水号 {serial}。")
     try:
-        _format_index(pattern, organisation=Organisation(pk=1), when=date(2026, 1, 1), serial=1)
+        format_index_number(pattern, organisation=Organisation(pk=1), when=date(2026, 1, 1), serial=1)
     except (KeyError, ValueError, IndexError) as exc:
         raise DomainError(f"索引号格式“{pattern}”无法使用：{exc}") from exc
 
@@ -285,7 +285,7 @@ def assign_index_number(item: InfoItem, when: date) -> str:
     pattern = settings_for(item.organisation).index_pattern or DEFAULT_INDEX_PATTERN
     while True:
         serial = _next_serial(item.organisation, when.year)
-        number = _format_index(pattern, organisation=item.organisation, when=when, serial=serial)
+        number = format_index_number(pattern, organisation=item.organisation, when=when, serial=serial)
         # A number typed in by hand or imported may already hold this serial: skip it.
         if not InfoItem.objects.filter(index_number=number).exists():
             return number
@@ -313,7 +313,7 @@ CONTENT_FIELDS = (
 _DATE_FIELDS = ("date_written", "formed_on", "public_until")
 
 
-def _snapshot(item: InfoItem) -> dict[str, Any]:
+def snapshot_of(item: InfoItem) -> dict[str, Any]:
     data: dict[str, Any] = {f: getattr(item, f) for f in CONTENT_FIELDS}
     for f in _DATE_FIELDS:
         data[f] = data[f].isoformat() if data[f] else None
@@ -348,7 +348,7 @@ def working_copy(item: InfoItem) -> dict[str, Any]:
     """The content under edit and review: the newest version (the row for an item that
     has never been saved through a version)."""
     latest = item.versions.order_by("-number").first()
-    return latest.snapshot if latest is not None else _snapshot(item)
+    return latest.snapshot if latest is not None else snapshot_of(item)
 
 
 def _validate(item: InfoItem, fields: dict[str, Any]) -> dict[str, Any]:
@@ -417,7 +417,7 @@ def item_create(
     _check_scope(item)
     _derive(item)
     item.save()
-    ItemVersion.objects.create(item=item, number=1, snapshot=_snapshot(item), author=actor)
+    ItemVersion.objects.create(item=item, number=1, snapshot=snapshot_of(item), author=actor)
     audit.record(
         actor=actor,
         role=role,

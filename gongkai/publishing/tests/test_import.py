@@ -155,7 +155,7 @@ def test_a_slice_of_the_real_corpus_is_published(tree: Tree, laws: CatalogColumn
     versions = ItemVersion.objects.filter(item__column=laws)
     assert versions.count() == 60 and set(versions.values_list("number", "published")) == {(1, True)}
     version = versions.get(item=items[policy[0]["id"]])
-    assert version.snapshot == services._snapshot(items[policy[0]["id"]])
+    assert version.snapshot == services.snapshot_of(items[policy[0]["id"]])
 
 
 def test_running_again_adds_nothing_and_records_nothing(tree: Tree, laws: CatalogColumn, tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "gongkai.publishing",
     "gongkai.supervision",
     "gongkai.requests",
+    "gongkai.reports",
     "gongkai.assistant",
     "gongkai.staff",
     "gongkai.web",

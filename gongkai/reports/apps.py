@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "gongkai.reports"
+    verbose_name = _("年度报告与统计")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -8,6 +8,9 @@ BIN=.venv/bin
 "$BIN/gongkai" screen schedule
 # Daily key-task reminders, likewise.
 "$BIN/gongkai" tasks schedule
+# Daily request-desk run: reminders 5 and 2 working days before the due date and when overdue,
+# and fee notices whose payment window has passed.
+"$BIN/gongkai" requests schedule
 "$BIN/gongkai" db_worker --queue-name '*' &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM

@@ -8,28 +8,39 @@ in the future are checked against ``today`` (default: today in Asia/Shanghai).
 """
 
 import datetime as dt
-from collections.abc import Iterable
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from gongkai.core import audit, workdays
+from gongkai.core import audit, creditcode, workdays
 from gongkai.core.errors import DomainError
-from gongkai.core.models import Organisation, User
-from gongkai.core.permissions import Perm, require
+from gongkai.core.models import Organisation, RoleAssignment, User
+from gongkai.core.notifications import notify
+from gongkai.core.permissions import ROLE_PERMS, Perm, can, require
 from gongkai.core.workdays import WorkdayCalendar
+from gongkai.publishing import filetypes
+from gongkai.publishing import services as publishing
+from gongkai.publishing.models import CatalogColumn, ColumnKey, InfoItem
 from gongkai.screening.detectors import is_valid_id15, is_valid_id18
 
-from .deadlines import MAX_EXTENSION, DeadlineError, Pause, PauseReason, compute_deadline
+from .deadlines import MAX_EXTENSION, REPLY_PERIOD, DeadlineError, Pause, PauseReason, compute_deadline
 from .models import (
+    ATTACHMENT_MAX_BYTES,
     OPEN_STATUSES,
     Channel,
+    DeliveryForm,
     DisclosureRequest,
     EventKind,
     IdType,
     PauseKind,
+    RequestAttachment,
     RequesterType,
     RequestEvent,
     RequestStatus,
@@ -38,9 +49,12 @@ from .models import (
     ReviewOutcome,
     ReviewRecord,
 )
+from .selectors import request_find_for_requester as request_find_for_requester  # a read; kept here too
 
 #: 条例第三十条: the office asks for a correction once, within 7 working days of receipt.
 CORRECTION_NOTICE_DAYS = 7
+#: 条例第三十五条: the longest reasonable period the desk accepts (about four years of working days).
+MAX_CUSTOM_PERIOD = 1000
 #: Channels staff register on the requester's behalf; online requests come through the public form.
 STAFF_CHANNELS = (Channel.IN_PERSON, Channel.LETTER, Channel.FAX, Channel.EMAIL, Channel.ORAL)
 _TRACKED = (
@@ -52,6 +66,7 @@ _TRACKED = (
     "custom_period",
     "due_on",
     "due_provisional",
+    "assignee_id",
 )
 
 
@@ -72,7 +87,14 @@ def _lock(request: DisclosureRequest, version: int | None) -> DisclosureRequest:
 
     version: the version the caller's form was built from; a different stored version means
     someone else changed the request in between (optimistic locking)."""
-    locked = DisclosureRequest.objects.select_for_update().select_related("organisation").get(pk=request.pk)
+    # Only the request row, and FOR NO KEY UPDATE: a plain FOR UPDATE through the join would also
+    # lock the body's row, which the audit record's foreign key must share (a deadlock on
+    # PostgreSQL with any writer holding the audit chain head).
+    locked = (
+        DisclosureRequest.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("organisation")
+        .get(pk=request.pk)
+    )
     if version is not None and locked.version != version:
         raise DomainError(f"申请“{locked.number}”已被他人修改（当前版本 {locked.version}），请刷新后重新操作。")
     return locked
@@ -167,6 +189,11 @@ def validate_id_number(id_type: str, id_number: str, *, today: dt.date) -> str:
     number = id_number.strip().replace(" ", "").upper()
     if id_type == IdType.ID_CARD and not (is_valid_id18(number, today) or is_valid_id15(number)):
         raise DomainError(f"居民身份证号码“{number}”无效：请核对地区码、出生日期和校验位。")
+    if id_type == IdType.CREDIT_CODE:
+        try:
+            return creditcode.validate(number)
+        except creditcode.CreditCodeError as exc:
+            raise DomainError(str(exc)) from exc
     return number
 
 
@@ -200,7 +227,9 @@ def receipt_date(
 
 
 def _next_number(organisation: Organisation, year: int) -> str:
-    Organisation.objects.select_for_update().get(pk=organisation.pk)  # orders concurrent registrations
+    # Orders concurrent registrations; NO KEY so rows referring to the body (audit records) can
+    # still be written meanwhile.
+    Organisation.objects.select_for_update(no_key=True).get(pk=organisation.pk)
     prefix = f"{year}-"
     taken = DisclosureRequest.objects.filter(organisation=organisation, number__startswith=prefix).values_list(
         "number", flat=True
@@ -611,7 +640,7 @@ def request_recompute_deadlines(*, changed: Iterable[dt.date], today: dt.date | 
     calendar = workdays.calendar()
     window = Q(received_on__lt=days[-1]) & (Q(due_on__gte=days[0]) | Q(due_on__isnull=True))
     candidates = (
-        DisclosureRequest.objects.select_for_update()
+        DisclosureRequest.objects.select_for_update(of=("self",), no_key=True)
         .select_related("organisation")
         .filter(status__in=OPEN_STATUSES)
         .filter(window | Q(due_provisional=True))
@@ -628,3 +657,320 @@ def request_recompute_deadlines(*, changed: Iterable[dt.date], today: dt.date | 
             _save(req, actor=None, role="", action="request.deadline_recomputed", before=before)
             count += 1
     return count
+
+
+# --- the desk around the request: handlers, notifications --------------------------------
+
+#: The roles that hold REQUEST_HANDLE: the body's openness office.
+HANDLER_ROLES = tuple(sorted(role for role, perms in ROLE_PERMS.items() if Perm.REQUEST_HANDLE in perms))
+#: Said in the audit trail for what the public does without an account.
+PUBLIC_ACTOR = "公众（网上申请）"
+
+
+def handlers_of(organisation: Organisation) -> list[User]:
+    """The active users who handle requests for the body (REQUEST_HANDLE held on it directly
+    or over an ancestor with its descendants), in one query."""
+    ancestor_ids = [int(part) for part in organisation.path.strip("/").split("/") if part]
+    held = Q(organisation=organisation) | Q(organisation_id__in=ancestor_ids, include_descendants=True)
+    assignments = (
+        RoleAssignment.objects.filter(held, role__in=HANDLER_ROLES, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    return list({a.user_id: a.user for a in assignments}.values())
+
+
+def desk_url(req: DisclosureRequest) -> str:
+    """The request's page on the staff desk ("" while the pages are not installed)."""
+    try:
+        return reverse("disclosure_requests:desk_detail", args=[req.pk])
+    except NoReverseMatch:
+        return ""
+
+
+# --- online submission (网上申请) ------------------------------------------------------------
+
+#: At most this many files with one online request.
+MAX_ATTACHMENTS = 10
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _check_attachment(upload: UploadedFile) -> tuple[filetypes.FileType, str]:
+    """The upload's type, told by its content (publishing.filetypes), and its SHA-256; at most
+    ATTACHMENT_MAX_BYTES."""
+    name = upload.name or "附件"
+    size = upload.size or 0
+    if size > ATTACHMENT_MAX_BYTES:
+        raise DomainError(
+            f"附件“{name}”大小为 {filetypes.human_size(size)}，"
+            f"超过了 {filetypes.human_size(ATTACHMENT_MAX_BYTES)} 的上限。"
+        )
+    upload.seek(0)
+    kind = filetypes.check(name, upload.file)  # type: ignore[arg-type]
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return kind, digest.hexdigest()
+
+
+@transaction.atomic
+def request_submit_online(
+    *,
+    organisation: Organisation,
+    requester_type: str,
+    requester_name: str,
+    description: str,
+    id_type: str,
+    id_number: str,
+    phone: str,
+    email: str,
+    address: str,
+    contact_person: str = "",
+    delivery_form: str,
+    delivery_way: str,
+    attachments: Sequence[UploadedFile] = (),
+    idempotency_key: str,
+    now: dt.datetime | None = None,
+) -> tuple[DisclosureRequest, bool]:
+    """A request sent through the public form (条例第二十九条, data message), confirmed by the
+    requester on the form's confirmation step. Returns (request, created).
+
+    Idempotent: the same ``idempotency_key`` returns the request it made the first time,
+    ``created`` False, and writes nothing. No actor: the audit trail names the public.
+
+    条例第三十一条第三项: an online request is received on the day both sides confirm it; the
+    platform confirms at once when the requester confirms, so the day of receipt is the day
+    of submission (Asia/Shanghai). DOMAIN.md knows no rule moving a submission on a
+    non-working day to the next working day, and none is applied: the day is day 0 either way
+    and the period counts working days only (core.workdays)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    key = idempotency_key.strip()
+    if not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise DomainError("提交标识无效，请刷新申请页面后重新提交。")
+    existing = _existing_submission(key, organisation)
+    if existing is not None:
+        return existing, False
+    if requester_type not in RequesterType.values:
+        raise DomainError(f"未知的申请人类型“{requester_type}”。")
+    if id_type not in IdType.values:
+        raise DomainError("请选择证件类型（条例第二十九条：申请人的身份证明）。")
+    if delivery_form not in DeliveryForm.values:
+        raise DomainError("请选择获取信息的载体形式（条例第二十九条）。")
+    if not requester_name.strip():
+        raise DomainError("请填写申请人姓名或名称（条例第二十九条）。")
+    if not id_number.strip():
+        raise DomainError("请填写证件号码（条例第二十九条：申请人的身份证明）。")
+    if not description.strip():
+        raise DomainError("请填写所需政府信息的名称、文号或便于查询的其他特征性描述（条例第二十九条）。")
+    if not (phone.strip() or email.strip()):
+        raise DomainError("请至少填写联系电话或电子邮箱中的一项，用于查询办理进度和接收答复。")
+    if email.strip() and not _EMAIL.fullmatch(email.strip()):
+        raise DomainError(f"电子邮箱“{email.strip()}”格式不正确。")
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise DomainError(f"附件最多{MAX_ATTACHMENTS}个。")
+    number_checked = validate_id_number(id_type, id_number, today=today)
+    checked = [(upload, *_check_attachment(upload)) for upload in attachments]
+    received_on = receipt_date(channel=Channel.ONLINE, confirmed_on=today)
+    number = _next_number(organisation, received_on.year)  # locks the body: submissions queue here
+    existing = _existing_submission(key, organisation)  # a double submit that waited on the lock
+    if existing is not None:
+        return existing, False
+    req = DisclosureRequest(
+        organisation=organisation,
+        number=number,
+        requester_type=requester_type,
+        requester_name=requester_name.strip()[:200],
+        contact_person=contact_person.strip()[:100],
+        id_type=id_type,
+        id_number=number_checked,
+        phone=phone.strip()[:40],
+        email=email.strip(),
+        address=address.strip()[:300],
+        channel=Channel.ONLINE,
+        description=description.strip(),
+        delivery_form=delivery_form,
+        delivery_way=delivery_way.strip()[:100],
+        submitted_at=now,
+        received_on=received_on,
+        status=RequestStatus.REGISTERED,
+        idempotency_key=key,
+    )
+    try:
+        with transaction.atomic():
+            req.save()
+    except IntegrityError:
+        existing = _existing_submission(key, organisation)
+        if existing is None:
+            raise
+        return existing, False
+    for upload, kind, digest in checked:
+        RequestAttachment.objects.create(
+            request=req,
+            file=upload,
+            original_name=(upload.name or "附件")[:200],
+            content_type=kind.content_type,
+            size=upload.size or 0,
+            sha256=digest,
+        )
+    _event(req, None, EventKind.SUBMITTED_ONLINE, received_on)
+    _recompute(req, workdays.calendar(), today)
+    req.version += 1
+    req.save()
+    audit.record(
+        actor=None,
+        actor_name=PUBLIC_ACTOR,
+        action="request.submit_online",
+        organisation=organisation,
+        obj=req,
+        changes={
+            "number": number,
+            "channel": Channel.ONLINE,
+            "received_on": received_on,
+            "due_on": req.due_on,
+            "attachments": len(checked),
+        },
+    )
+    notify(
+        handlers_of(organisation),
+        f"{organisation.name}收到网上政府信息公开申请 {number}，答复期限 {req.due_on}",
+        desk_url(req),
+    )
+    return req, True
+
+
+def _existing_submission(key: str, organisation: Organisation) -> DisclosureRequest | None:
+    existing = DisclosureRequest.objects.filter(idempotency_key=key).select_related("organisation").first()
+    if existing is not None and existing.organisation_id != organisation.pk:
+        raise DomainError("提交标识无效，请刷新申请页面后重新提交。")
+    return existing
+
+
+# --- assignment -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_assign(
+    *,
+    actor: User | None,
+    request: DisclosureRequest,
+    assignee: User | None,
+    version: int | None = None,
+    today: dt.date | None = None,
+) -> DisclosureRequest:
+    """Give the request to a handler (承办人), or take it back into the pool (assignee None).
+    The assignee must hold REQUEST_HANDLE on the body; they are notified."""
+    role = _role(actor, Perm.REQUEST_HANDLE, request.organisation)
+    req = _lock(request, version)
+    _require_open(req)
+    if assignee is not None and not (assignee.is_active and can(assignee, Perm.REQUEST_HANDLE, req.organisation)):
+        raise DomainError(
+            f"“{assignee.get_full_name() or assignee.username}”不是{req.organisation.name}的依申请公开承办人员。"
+        )
+    if (assignee.pk if assignee is not None else None) == req.assignee_id:
+        raise DomainError("承办人没有变化。")
+    before = _snapshot(req)
+    req.assignee = assignee
+    shown = (assignee.get_full_name() or assignee.username) if assignee is not None else "（未分配）"
+    _event(req, actor, EventKind.ASSIGNED, _today(today), note=shown)
+    saved = _save(req, actor=actor, role=role, action="request.assign", before=before)
+    if assignee is not None and assignee != actor:
+        notify([assignee], f"您被指定为政府信息公开申请 {req.number} 的承办人，答复期限 {req.due_on}", desk_url(req))
+    return saved
+
+
+# --- 条例第三十五条: a longer reasonable period ------------------------------------------------
+
+
+@transaction.atomic
+def request_set_custom_period(
+    *,
+    actor: User | None,
+    request: DisclosureRequest,
+    days: int,
+    reason: str,
+    version: int | None = None,
+    today: dt.date | None = None,
+) -> DisclosureRequest:
+    """条例第三十五条: the requester's many or repeated requests go beyond what the office can
+    handle; the office sets a longer reasonable period (working days, more than the 20 of
+    第三十三条第一款), approved by the head of the openness office. The period replaces the 20
+    working days and counts from the same day 0 (deadlines.py)."""
+    role = _role(actor, Perm.EXTENSION_APPROVE, request.organisation)
+    today = _today(today)
+    req = _lock(request, version)
+    _require_open(req, RequestStatus.REGISTERED, RequestStatus.IN_HANDLING, RequestStatus.PAUSED)
+    if isinstance(days, bool) or not isinstance(days, int) or not REPLY_PERIOD < days <= MAX_CUSTOM_PERIOD:
+        raise DomainError(
+            f"合理答复期限应为{REPLY_PERIOD + 1}至{MAX_CUSTOM_PERIOD}个工作日（条例第三十五条，收到 {days}）。"
+        )
+    if not reason.strip():
+        raise DomainError("请写明确定合理期限的理由（条例第三十五条：申请人申请数量、频次明显超过合理范围）。")
+    before = _snapshot(req)
+    req.custom_period = days
+    _recompute(req, workdays.calendar(), today)
+    _event(req, actor, EventKind.CUSTOM_PERIOD_SET, today, days=days, note=reason.strip())
+    return _save(
+        req, actor=actor, role=role, action="request.set_custom_period", before=before, extra={"reason": reason.strip()}
+    )
+
+
+# --- 条例第四十四条: into proactive disclosure ---------------------------------------------------
+
+
+@transaction.atomic
+def request_release_to_item(
+    *,
+    actor: User | None,
+    request: DisclosureRequest,
+    column: CatalogColumn | None = None,
+    title: str = "",
+    summary: str = "",
+    version: int | None = None,
+    today: dt.date | None = None,
+) -> InfoItem:
+    """条例第四十四条: information released in a reply (予以公开 or 部分公开) becomes a DRAFT
+    information item in the body's catalog, which then goes through the normal review chain
+    (编审发, 保密审查) before anything is published. Only the description of the information
+    is carried over, never the requester's personal data. Once per request.
+
+    ``column``: a CatalogColumn of the body; default the statutory 其他文件 column.
+    Needs REQUEST_HANDLE on the body; the item is drafted by the actor when they may draft
+    (ITEM_DRAFT), otherwise on the platform's behalf with the handler named in the audit."""
+    role = _role(actor, Perm.REQUEST_HANDLE, request.organisation)
+    today = _today(today)
+    req = _lock(request, version)
+    if req.status != RequestStatus.REPLIED or req.result_code not in (
+        ResultCode.DISCLOSED,
+        ResultCode.PARTLY_DISCLOSED,
+    ):
+        raise DomainError(
+            "只有已答复且结果为予以公开或部分公开的申请，其公开的信息才能转为主动公开（条例第四十四条）。"
+        )
+    if req.released_item_id is not None or req.events.filter(kind=EventKind.RELEASED_TO_ITEM).exists():
+        raise DomainError(f"申请“{req.number}”公开的信息已转为主动公开，不能重复操作。")
+    if column is None:
+        column = CatalogColumn.objects.filter(organisation=req.organisation, key=ColumnKey.OTHER_DOCS).first()
+        if column is None:
+            raise DomainError(f"{req.organisation.name}的公开目录尚无“其他文件”栏目，请选择栏目。")
+    elif column.organisation_id != req.organisation_id:
+        raise DomainError(f"栏目“{column.title}”不属于{req.organisation.name}。")
+    text = req.description.strip()
+    title = (title.strip() or text.splitlines()[0])[:300]
+    drafter = actor if actor is not None and can(actor, Perm.ITEM_DRAFT, req.organisation) else None
+    item = publishing.item_create(
+        actor=drafter,
+        organisation=req.organisation,
+        column=column,
+        title=title,
+        formed_on=req.replied_on or today,
+        summary=summary.strip() or text,
+    )
+    before = _snapshot(req)
+    req.released_item = item
+    _event(req, actor, EventKind.RELEASED_TO_ITEM, today, note=f"草稿信息 #{item.pk}：{title}")
+    _save(req, actor=actor, role=role, action="request.release_to_item", before=before, extra={"item": item.pk})
+    return item

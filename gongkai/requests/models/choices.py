@@ -120,6 +120,13 @@ class EventKind(models.TextChoices):
     REPLY = "reply", "答复"
     ABANDONED = "abandoned", "视为放弃申请"
     WITHDRAWN = "withdrawn", "申请人撤回"
+    SUBMITTED_ONLINE = "submitted_online", "网上提交申请"
+    ASSIGNED = "assigned", "分配承办人"
+    CUSTOM_PERIOD_SET = "custom_period_set", "确定合理答复期限"
+    FEE_NOTICE_ISSUED = "fee_notice_issued", "发出收费通知"
+    FEE_PAID = "fee_paid", "缴纳信息处理费"
+    FEE_LAPSED = "fee_lapsed", "逾期未缴费视为放弃"
+    RELEASED_TO_ITEM = "released_to_item", "转为主动公开"
 
 
 class PauseKind(models.TextChoices):

@@ -48,6 +48,9 @@ class DisclosureRequest(models.Model):
     email = models.EmailField(_("电子邮箱"), blank=True)
     address = models.CharField(_("通信地址"), max_length=300, blank=True)
     channel = models.CharField(_("提交方式"), max_length=20, choices=Channel.choices)
+    contact_person = models.CharField(
+        _("联系人"), max_length=100, blank=True, help_text=_("法人或其他组织提出申请时的联系人")
+    )
     description = models.TextField(_("申请内容"))
     delivery_form = models.CharField(_("获取信息的载体形式"), max_length=20, choices=DeliveryForm.choices, blank=True)
     delivery_way = models.CharField(_("获取信息的方式"), max_length=100, blank=True)
@@ -63,6 +66,25 @@ class DisclosureRequest(models.Model):
     )
     due_on = models.DateField(_("答复期限"), null=True, blank=True)
     due_provisional = models.BooleanField(_("期限为暂定"), default=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_disclosure_requests",
+    )
+    #: Sent by the public form with each submission: a double submit finds the first request.
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    #: 条例第四十四条: the draft information item made from what this request released.
+    released_item = models.ForeignKey(
+        "publishing.InfoItem",
+        verbose_name=_("转为主动公开的信息"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(_("版本"), default=0)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -74,7 +96,10 @@ class DisclosureRequest(models.Model):
         constraints = (
             models.UniqueConstraint(fields=("organisation", "number"), name="request_number_unique_per_org"),
         )
-        indexes = (models.Index(fields=("status", "due_on"), name="request_status_due"),)
+        indexes = (
+            models.Index(fields=("status", "due_on"), name="request_status_due"),
+            models.Index(fields=("organisation", "status"), name="request_org_status"),
+        )
 
     def __str__(self) -> str:
         return f"{self.number}"
@@ -99,6 +124,7 @@ class DisclosureRequest(models.Model):
             "phone": mask_phone(self.phone) if self.phone else "",
             "email": mask_email(self.email) if self.email else "",
             "address": mask_address(self.address) if self.address else "",
+            "contact_person": mask_name(self.contact_person) if self.contact_person else "",
         }
 
 

@@ -38,3 +38,33 @@ def make_request(
     }
     values.update(fields)
     return services.request_register(actor=actor, organisation=org, **values)
+
+
+def upload(name: str = "身份证明.pdf", content: bytes = b"%PDF-1.4\n%test\n") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def submit_online(
+    org: Organisation, *, key: str = "key-0000000001", now: dt.datetime | None = None, **fields: Any
+) -> tuple[DisclosureRequest, bool]:
+    """A request sent through the public form (at 2025-09-25 10:00 Asia/Shanghai unless ``now``)."""
+    from zoneinfo import ZoneInfo
+
+    values: dict[str, Any] = {
+        "requester_type": RequesterType.NATURAL_PERSON,
+        "requester_name": "李四",
+        "description": "2025年达州市通川区义务教育学校招生划片方案",
+        "id_type": IdType.ID_CARD,
+        "id_number": ID,
+        "phone": "139 1234 5678",
+        "email": "Li.Si@Example.cn",
+        "address": "四川省达州市通川区朝阳中路1号",
+        "delivery_form": "electronic",
+        "delivery_way": "电子邮件",
+        "attachments": [],
+    }
+    values.update(fields)
+    when = now or dt.datetime(2025, 9, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    return services.request_submit_online(organisation=org, idempotency_key=key, now=when, **values)

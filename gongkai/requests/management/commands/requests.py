@@ -7,6 +7,8 @@
     gongkai requests deadline --received 2025-09-25 --custom-period 40   (条例第三十五条)
     gongkai requests export --org 12 --format xlsx|csv [--output FILE]   (台账; stdout by default)
     gongkai requests import FILE --org 12                                (台账 .xlsx or .csv)
+    gongkai requests remind [--today YYYY-MM-DD]     (lapse unpaid fee notices, send deadline reminders)
+    gongkai requests schedule                        (queue the daily run for the task worker)
 
 Prints the due date (ISO), followed by " provisional" when a year without a known official
 holiday schedule was involved. With -v 2 the steps, each citing its article, go to stderr.
@@ -27,10 +29,10 @@ from django.utils import timezone
 from gongkai.core import workdays
 from gongkai.core.errors import DomainError
 from gongkai.core.models import Organisation
-from gongkai.requests import ledger
+from gongkai.requests import fee_services, ledger, reminders, tasks
 from gongkai.requests.deadlines import DeadlineError, Pause, compute_deadline
 
-ACTIONS = ("deadline", "export", "import")
+ACTIONS = ("deadline", "export", "import", "remind", "schedule")
 _DATE_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 #: Upper bound for an Art. 35 period on the command line (about four years of working days).
@@ -100,6 +102,9 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="导入依申请公开台账（.xlsx 或 .csv；申请编号相同的记录更新）")
         imp.add_argument("file", metavar="FILE", help="台账文件")
         imp.add_argument("--org", metavar="ID", help="机构编号（必填）")
+        remind = sub.add_parser("remind", help="处理逾期未缴费的收费通知，发送答复期限提醒（每天运行一次）")
+        remind.add_argument("--today", metavar="YYYY-MM-DD", help="按指定日期处理（默认今天）")
+        sub.add_parser("schedule", help="为后台任务进程排定每日提醒（已排定时不重复）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options.get("action")
@@ -141,6 +146,19 @@ class Command(BaseCommand):
         except (OSError, ValueError, KeyError) as exc:  # unreadable or corrupt file
             raise CommandError(f"无法读取文件“{path}”：{exc}") from exc
         self.stdout.write(f"导入完成：新增 {result.created} 条，更新 {result.updated} 条。")
+
+    def _handle_remind(self, options: dict[str, Any]) -> None:
+        today = _date(options["today"], "日期（--today）") if options.get("today") else timezone.localdate()
+        lapsed = fee_services.fee_notices_lapse(today=today)
+        sent = reminders.request_reminders_send(today=today)
+        self.stdout.write(f"{today.isoformat()}：逾期未缴费视为放弃 {lapsed} 件，发送期限提醒 {sent} 条。")
+
+    def _handle_schedule(self, options: dict[str, Any]) -> None:
+        when = tasks.schedule_daily()
+        if when is None:
+            self.stdout.write("每日提醒已在队列中（或任务后端不支持定时）；未重复排定。")
+        else:
+            self.stdout.write(f"已排定每日提醒：{timezone.localtime(when):%Y-%m-%d %H:%M}。")
 
     def _handle_deadline(self, options: dict[str, Any]) -> None:
         received = _date(options["received"], "收到申请之日（--received）")

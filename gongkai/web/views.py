@@ -343,6 +343,8 @@ def robots(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /staff/",
         "Disallow: /admin/",
+        "Disallow: /ysqgk/receipt/",
+        "Disallow: /ysqgk/status/",
         f"Sitemap: {request.build_absolute_uri(reverse('web:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export GONGKAI_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint typecheck pytest install install-test lock migrate demo clean bench-screen bench-import bench-search
+.PHONY: run test lint typecheck pytest install install-test lock migrate demo clean bench-screen bench-import bench-search bench-report
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更高版本（当前：$$($(PY) --version)）"; exit 1; }
@@ -51,6 +51,10 @@ bench-import: install
 # 1,000,000 synthetic documents: build, 200 queries by frequency band, 16 HTTP clients.
 bench-search: install
 	$(BIN)/python -m gongkai.search.bench --http
+
+# The annual report over 100,000 requests (a temporary database), median of 5.
+bench-report: install
+	$(BIN)/python -m gongkai.reports.bench
 
 bench-screen: install-test
 	$(BIN)/python -m gongkai.screening.bench

@@ -1,92 +1,67 @@
 """The policy assistant's answer: extractive, from the published documents only.
 
-1. The search engine (#5: word and character-bigram BM25, synonyms) finds the best
-   documents; every hit it returns is public now (withdrawn items are gone at once).
-2. The top documents are split into passages (passages.py: articles with their heading
-   path) and the passages are ranked with BM25 over the analysed question units (each
-   with its synonyms; a unit matches as a word or as all of its bigrams), plus a bonus
-   for the cue words of the question's type (条件, 材料, 流程, 时限, 费用, 地点, 依据),
-   plus a prior from the document's rank in the search.
-3. The answer is the best passage's sentences that hold question words, verbatim, each
-   with its citation (title, 文号, article, link); a short 依据 list and follow-up
-   questions go with it.
-4. Confidence mixes two shares of the question's words: the share that are words of the
-   published documents at all (found in at least DOMAIN_SHARE of the indexed documents,
-   at most DOMAIN_MAX_DF: 天气, 股票, 签证 are not), weight DOMAIN_WEIGHT, and the share
-   of the question's weight (IDF over the passages retrieved) that the best three
-   passages cover. Below THRESHOLD (tuned on eval/tune.jsonl only) the assistant
-   refuses and says which words it did not find, offering the search page and a
-   request for disclosure (依申请公开).
+1. Retrieval (retrieval.py): the search engine's best documents, their stored passages
+   (knowledge.py) scored with BM25 and the question type's cue words, optionally fused
+   with e5 cosine (dense.py), documents ranked by search score, best passage and a prior.
+2. The answer is the best document's best passage's sentences that hold the question's
+   weight, verbatim, each with its citation (title, 文号, article, heading, link); the
+   citations are the best passages of the first MAX_CITATIONS documents, each re-checked
+   against public_items() now; a short 依据 list and follow-up questions go with it.
+3. Confidence is a logistic model over features of the retrieval (features()): the share
+   of the question's words the documents use at all and the share they hardly use, the
+   IDF share of the question the best passages cover, the search and passage scores
+   relative to the question's weight, the margin between the first two documents, the
+   question's length, the prior of the first document, and whether the question asks
+   for something no document holds (live facts, other countries, recommendations).
+   The weights and THRESHOLD are fitted on eval/tune.jsonl only (eval/calibrate.py).
+   Below THRESHOLD the assistant refuses and says which words it did not find, offering
+   the search page and a request for disclosure (依申请公开).
 
 Nothing the question or a document says is ever executed or followed: the answer is
-document text copied, never generated, so an instruction inside either has no effect.
+document text copied, never generated, so an instruction inside either has no effect;
+clauses of the question that address the assistant are dropped before retrieval.
 """
 
 import math
 import re
 import time
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 
+from gongkai.publishing.selectors import public_items
 from gongkai.search import analysis, index
-from gongkai.search.engine import Hit, SearchRequest, search
 
 from . import passages as splitting
+from . import retrieval
 
 # Questions are cut to this many characters before analysis.
 MAX_QUESTION_CHARS = 500
-TOP_DOCUMENTS = 10
 MAX_ANSWER_SENTENCES = 3
 MAX_CITATIONS = 3
-# Below this confidence the assistant refuses (tuned on eval/tune.jsonl).
-THRESHOLD = 0.48
-DOMAIN_WEIGHT = 0.75
 DOMAIN_SHARE = 0.01
 DOMAIN_MAX_DF = 30
-BM25_K1 = 1.2
-BM25_B = 0.75
-TYPE_BONUS = 0.15
-RANK_PRIOR = 0.6
-OTHER_CITATION_SHARE = 0.0
-
-QUESTION_TYPES: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
-    "条件": (
-        re.compile(r"条件|资格|符合|能不能|能否|可不可以|可以.*吗|是否可以|有权"),
-        ("条件", "具备", "符合", "下列情形", "应当", "可以", "有权"),
-    ),
-    "材料": (
-        re.compile(r"材料|证明|证件|手续|需要带|提交|提供什么|要什么"),
-        ("材料", "提交", "提供", "证明", "证件", "申请书", "复印件"),
-    ),
-    "流程": (
-        re.compile(r"流程|程序|步骤|怎么办|如何办|怎么申请|怎样|怎么|如何|办理"),
-        ("程序", "申请", "受理", "审核", "办理", "决定", "登记"),
-    ),
-    "时限": (
-        re.compile(r"多久|多长时间|期限|时限|几天|多少天|什么时候|时效|期间|几年|多少年"),
-        ("日内", "期限", "工作日", "之日起", "时效", "期间", "年"),
-    ),
-    "费用": (
-        re.compile(r"多少钱|费用|收费|缴费|交多少|标准|补贴多少|赔偿多少|赔多少"),
-        ("费用", "收费", "缴纳", "标准", "赔偿", "补偿", "元"),
-    ),
-    "地点": (
-        re.compile(r"哪里|哪儿|在哪|什么地方|哪个部门|找谁|向谁|哪个法院|哪个机关"),
-        ("所在地", "住所地", "机关", "部门", "人民法院", "向"),
-    ),
-    "依据": (
-        re.compile(r"依据|根据|法律规定|哪条|什么规定|有没有规定|合法吗|违法吗"),
-        ("依据", "根据", "规定", "依照"),
-    ),
+RARE_DF = 3
+# The confidence model and the refusal threshold, fitted on eval/tune.jsonl only
+# (`python -m gongkai.assistant.eval.calibrate`); never on the held-out file.
+CONFIDENCE_BIAS = -2.3182
+CONFIDENCE_WEIGHTS: dict[str, float] = {
+    "agreement": 0.0,
+    "best_score": 0.2624,
+    "coverage_best": 0.5604,
+    "coverage_top3": 0.2272,
+    "domain": 1.3372,
+    "margin": -0.0868,
+    "out_of_scope": -1.8357,
+    "rare": -1.2331,
+    "search_score": 0.6663,
+    "top_prior": 0.0512,
+    "units": 2.5804,
 }
+THRESHOLD = 0.61
 
-
-def question_types(question: str) -> list[str]:
-    return [name for name, (pattern, _) in QUESTION_TYPES.items() if pattern.search(question)]
+question_types = retrieval.question_types
 
 
 @dataclass(frozen=True)
@@ -159,119 +134,27 @@ class Answer:
         }
 
 
-# --- passages with their token streams ---------------------------------------------------
+# --- confidence ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Tokens:
-    passage: splitting.Passage
-    normalised: str
-    words: Counter[str]
-    bigrams: frozenset[str]
-    length: int
+def _rare_share(units: list[retrieval.QueryUnit]) -> float:
+    """The share of the question's words that at most RARE_DF published documents use
+    (比特币, 火锅, 樱花): the documents hardly speak of them."""
+    if not units:
+        return 0.0
+    searcher = index.reader().searcher()
+    rare = 0
+    for unit in units:
+        words = [alt[0][0] for alt in unit.alternatives if len(alt[0]) == 1]
+        if words and all(searcher.doc_freq("body_w", word) <= RARE_DF for word in words):
+            rare += 1
+    return rare / len(units)
 
 
-@lru_cache(maxsize=64)
-def _document(pk: int, version: str, body: str) -> tuple[Tokens, ...]:
-    out: list[Tokens] = []
-    for passage in splitting.split(body):
-        normalised = analysis.normalize(passage.text)
-        words = Counter(analysis.words(normalised))
-        out.append(Tokens(passage, normalised, words, frozenset(analysis.bigrams(normalised)), sum(words.values())))
-    return tuple(out)
-
-
-def _tokens_of(hit: Hit) -> tuple[Tokens, ...]:
-    item = hit.item
-    body = item.body_text or item.summary or ""
-    version = item.published_at.isoformat() if item.published_at else ""
-    return _document(item.pk, version + str(len(body)), body)
-
-
-# --- matching the question --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QueryUnit:
-    text: str
-    alternatives: tuple[tuple[tuple[str, ...], tuple[str, ...], float], ...]  # (words, bigrams, weight)
-
-
-def _units(question: str) -> list[QueryUnit]:
-    aq = analysis.analyse_query(question)
-    return [
-        QueryUnit(unit.text, tuple((alt.words, alt.bigrams, alt.weight) for alt in unit.alternatives))
-        for unit in aq.units
-    ]
-
-
-def _unit_match(unit: QueryUnit, tokens: Tokens) -> tuple[float, float]:
-    """(weight of the best matching alternative, its term frequency) in the passage."""
-    best = (0.0, 0.0)
-    for words, grams, weight in unit.alternatives:
-        if len(words) == 1 and words[0] in tokens.words:
-            tf = float(tokens.words[words[0]])
-        elif words and "".join(words) in tokens.normalised:
-            tf = float(tokens.normalised.count("".join(words)))
-        elif grams and len(grams) > 1 and all(g in tokens.bigrams for g in grams):
-            tf, weight = 1.0, weight * 0.6
-        else:
-            continue
-        if weight > best[0]:
-            best = (weight, tf)
-    return best
-
-
-@dataclass
-class Scored:
-    hit: Hit
-    rank: int
-    tokens: Tokens
-    score: float
-    matched: frozenset[str]
-
-
-def _rank(hits: list[Hit], units: list[QueryUnit], types: list[str]) -> tuple[list[Scored], dict[str, float]]:
-    candidates = [(rank, hit, t) for rank, hit in enumerate(hits) for t in _tokens_of(hit)]
-    n = len(candidates)
-    if not n:
-        return [], {}
-    average = sum(t.length for _, _, t in candidates) / n or 1.0
-    matches = {u.text: [_unit_match(u, t) for _, _, t in candidates] for u in units}
-    idf = {
-        text: math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-        for text, found in matches.items()
-        for df in [sum(1 for w, _ in found if w > 0)]
-    }
-    cues = [cue for name in types for cue in QUESTION_TYPES[name][1]]
-    scored: list[Scored] = []
-    for position, (rank, hit, tokens) in enumerate(candidates):
-        score = 0.0
-        matched: set[str] = set()
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * tokens.length / average)
-        for unit in units:
-            weight, tf = matches[unit.text][position]
-            if weight <= 0:
-                continue
-            matched.add(unit.text)
-            score += weight * idf[unit.text] * tf * (BM25_K1 + 1) / (tf + norm)
-        if score <= 0:
-            continue
-        cue_hits = sum(1 for cue in set(cues) if cue in tokens.normalised)
-        score *= 1 + TYPE_BONUS * min(cue_hits, 2)
-        score *= 1 + RANK_PRIOR * (len(hits) - rank)
-        scored.append(Scored(hit, rank, tokens, score, frozenset(matched)))
-    scored.sort(key=lambda s: (-s.score, s.rank, s.tokens.passage.index))
-    return scored, idf
-
-
-def _coverage(matched: frozenset[str], idf: dict[str, float]) -> float:
-    total = sum(idf.values())
-    return sum(idf[t] for t in matched) / total if total else 0.0
-
-
-def _domain_share(units: list[QueryUnit]) -> float:
-    """The share of the question's words that the published documents use at all."""
+def _domain_share(units: list[retrieval.QueryUnit]) -> float:
+    """The share of the question's words that the published documents use at all (found in
+    at least DOMAIN_SHARE of the indexed documents, at most DOMAIN_MAX_DF): 天气, 股票,
+    签证 are not."""
     if not units:
         return 0.0
     searcher = index.reader().searcher()
@@ -284,11 +167,49 @@ def _domain_share(units: list[QueryUnit]) -> float:
     return found / len(units)
 
 
-def confidence(scored: list["Scored"], idf: dict[str, float], units: list[QueryUnit]) -> float:
-    if not scored:
-        return 0.0
-    covered = _coverage(frozenset().union(*(s.matched for s in scored[:3])), idf)
-    return DOMAIN_WEIGHT * _domain_share(units) + (1 - DOMAIN_WEIGHT) * covered
+# Questions no published document answers whatever its words: real-time facts (天气, 今晚,
+# 下期), other countries' rules, recommendations and requests for creative writing. A
+# feature of the confidence model, not a verdict on its own.
+_OUT_OF_SCOPE = re.compile(
+    r"明天|今天|今晚|今年.{0,6}(谁|什么时候)|下期|最早几点|几点|末班|进度|多少钱一个|涨|跌"
+    r"|美国|日本|德国|英国|法国|韩国|澳大利亚|新加坡|加拿大|欧洲|欧元|美元|留学|移民"
+    r"|推荐|好吃|好看|好玩|哪家|怎么做|减肥|写一首|写一篇|诗|电视剧|比赛|股票|彩票|双色球"
+)
+
+
+def features(r: retrieval.Retrieval, question: str = "") -> dict[str, float]:
+    """What the confidence is computed from (also printed by `gongkai ask eval --features`)."""
+    best = r.passages[:1]
+    docs = r.documents
+    total = r.total_idf or 1.0
+    margin = 0.0
+    if len(docs) >= 2 and docs[0].score > 0:
+        margin = (docs[0].score - docs[1].score) / docs[0].score
+    agreement = 0.0
+    if r.dense_used and r.passages:
+        agreement = 1.0 if (r.passages[0].dense_rank or 99) < 5 and r.passages[0].bm25_rank < 5 else 0.0
+    return {
+        "domain": _domain_share(r.units),
+        "rare": _rare_share(r.units),
+        "coverage_best": r.coverage(best),
+        "coverage_top3": r.coverage(r.passages[:3]),
+        # Scores relative to the question's own weight, so that they mean the same on a
+        # corpus of any size.
+        "best_score": r.passages[0].score / total if r.passages else 0.0,
+        "search_score": r.hits[0].score / total if r.hits else 0.0,
+        "margin": margin,
+        "agreement": agreement,
+        # Citizens' real questions describe their case; off-topic ones are short.
+        "units": min(len(r.units), 12) / 12,
+        "out_of_scope": 1.0 if _OUT_OF_SCOPE.search(question) else 0.0,
+        "top_prior": retrieval.prior(docs[0].hit.title, question) if docs else 0.0,
+    }
+
+
+def confidence(values: dict[str, float]) -> float:
+    """A logistic model over the features, fitted on eval/tune.jsonl (eval/calibrate.py)."""
+    z = CONFIDENCE_BIAS + sum(CONFIDENCE_WEIGHTS.get(name, 0.0) * value for name, value in values.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 # --- the answer ----------------------------------------------------------------------------
@@ -309,26 +230,27 @@ def _search_url(question: str) -> str:
     return f"{base}?{urlencode({'q': question[: analysis.MAX_QUERY_CHARS]})}"
 
 
-def _citation(scored: Scored) -> Citation:
-    hit, passage = scored.hit, scored.tokens.passage
+def _citation(scored: retrieval.ScoredPassage) -> Citation:
+    hit, passage = scored.hit, scored.passage
     return Citation(
         external_id=hit.external_id,
         title=hit.title,
         doc_number=hit.doc_number,
-        article=passage.label.rstrip("、"),
+        article=passage.article,
         heading=passage.heading,
         url=_item_url(hit.id),
     )
 
 
-def _best_sentences(scored: Scored, units: list[QueryUnit], idf: dict[str, float]) -> list[str]:
-    parts = splitting.sentences(scored.tokens.passage.text)
+def _best_sentences(scored: retrieval.ScoredPassage, units: list[retrieval.QueryUnit]) -> list[str]:
+    """The passage's sentences that hold most of the question's weight, verbatim, in order."""
+    parts = splitting.sentences(scored.passage.text)
     if len(parts) <= MAX_ANSWER_SENTENCES:
         return parts
     weights: list[tuple[float, int]] = []
     for position, sentence in enumerate(parts):
         normalised = analysis.normalize(sentence)
-        value = sum(idf.get(u.text, 0.0) for u in units if any("".join(w) in normalised for w, _, _ in u.alternatives))
+        value = sum(u.idf for u in units if any("".join(w) in normalised for w, _, _ in u.alternatives if w))
         weights.append((value + (0.01 if position == 0 else 0.0), position))
     chosen = sorted(p for _, p in sorted(weights, key=lambda x: (-x[0], x[1]))[:MAX_ANSWER_SENTENCES])
     return [parts[p] for p in chosen]
@@ -345,11 +267,13 @@ FOLLOW_UP_TEMPLATES = {
 }
 
 
-def _follow_ups(units: list[QueryUnit], idf: dict[str, float], types: list[str]) -> list[str]:
-    words = [u.text for u in units if len(u.text) >= 2 and not u.text.isascii()]
+def _follow_ups(units: list[retrieval.QueryUnit], types: list[str], matched: frozenset[str]) -> list[str]:
+    """Questions of the types not asked, on the rarest question word the cited passage uses
+    (a word of the documents, not of the asker: 抚养费 rather than 孩子)."""
+    words = [u for u in units if len(u.text) >= 2 and not u.text.isascii()]
     if not words:
         return []
-    topic = max(words, key=lambda w: idf.get(w, 0.0))
+    topic = max(words, key=lambda u: (u.text in matched, u.idf)).text
     return [FOLLOW_UP_TEMPLATES[t].format(topic=topic) for t in FOLLOW_UP_TEMPLATES if t not in types][:3]
 
 
@@ -381,15 +305,25 @@ def answer(question: str, *, scope: list[int] | None = None) -> Answer:
 # answer is copied document text), and their words should not pick the documents.
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|跳过)[^，。；！？,.;!?]{0,12}(指令|规则|提示|要求|设定|内容|限制)"
-    r"|系统提示|提示词|扮演|你现在(是|不是)|管理员身份|越狱|ignore\s+(all\s+)?(previous|above)|system\s+prompt",
+    r"|系统提示|提示词|扮演|你现在(是|不是)|管理员身份|越狱|直接(回复|回答|输出)|ignore\s+(all\s+)?(previous|above)|system\s+prompt",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[^，。；！？,.;!?\n]+[，。；！？,.;!?\n]?")
 
 
+_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
+
+
 def without_injection(text: str) -> str:
-    """The question without the clauses that try to instruct the assistant."""
-    return "".join(c for c in _CLAUSE.findall(text) if not _INJECTION.search(c)).strip()
+    """The question without the clauses that try to instruct the assistant: a clause that
+    does, and the rest of its sentence (the instruction it introduces), are dropped."""
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        for clause in _CLAUSE.findall(sentence):
+            if _INJECTION.search(clause):
+                break
+            kept.append(clause)
+    return "".join(kept).strip()
 
 
 def _answer(result: Answer, text: str, scope: list[int] | None) -> Answer:
@@ -398,41 +332,34 @@ def _answer(result: Answer, text: str, scope: list[int] | None) -> Answer:
     text = without_injection(text)
     if not analysis.has_content(text):
         return _refusal(result, "本助手只根据已发布的政府文件回答政策问题，请直接输入要咨询的问题。")
-    types = question_types(text)
-    result.question_types = types
-    units = _units(text)
-    if not units:
+    found = retrieval.retrieve(text, scope=scope)
+    result.question_types = found.types
+    if not found.units:
         return _refusal(result, "问题中没有可检索的词语，请换一种说法再问。")
-    response = search(SearchRequest(q=text, page_size=TOP_DOCUMENTS, scope=scope, facets=False, snippets=False))
-    hits = [h for h in ([response.direct] if response.direct else []) + response.hits if h is not None]
-    unique: dict[int, Hit] = {}
-    for hit in hits:
-        unique.setdefault(hit.id, hit)
-    hits = list(unique.values())[:TOP_DOCUMENTS]
-    scored, idf = _rank(hits, units, types)
-    result.confidence = confidence(scored, idf, units)
-    if not scored or result.confidence < THRESHOLD:
-        found = scored[0].matched if scored else frozenset()
-        result.missing_terms = [u.text for u in units if u.text not in found][:8]
+    # Every cited item is checked against public_items() now: an item withdrawn a moment
+    # ago is never cited, even before the worker has removed its passages.
+    ids = [d.hit.id for d in found.documents[: MAX_CITATIONS * 3]]
+    public = set(public_items().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    documents = [d for d in found.documents if d.hit.id in public]
+    values = features(found, text)
+    result.confidence = confidence(values)
+    if not documents or result.confidence < THRESHOLD:
+        matched = frozenset().union(*(p.matched for p in found.passages[:3])) if found.passages else frozenset()
+        result.missing_terms = [u.text for u in found.units if u.text not in matched][:8]
         what = "、".join(result.missing_terms) or text[:30]
         return _refusal(
             result,
             f"已发布的文件中没有找到能回答这个问题的内容（未找到与“{what}”相关的规定）。"
             "可以到站内搜索查找相关文件，或依申请公开。",
         )
-    best = scored[0]
+    best = documents[0].best
     result.refused = False
-    result.sentences = [Sentence(s, _citation(best)) for s in _best_sentences(best, units, idf)]
-    # The best passage, then the best passage of each other document that comes close.
-    citations = [_citation(best)]
-    cited_items = {best.hit.id}
-    for other in scored[1:]:
-        if len(citations) >= MAX_CITATIONS or other.score < best.score * OTHER_CITATION_SHARE:
-            break
-        if other.hit.id not in cited_items:
-            cited_items.add(other.hit.id)
-            citations.append(_citation(other))
-    result.citations = citations
-    result.follow_ups = _follow_ups(units, idf, types)
-    result.message = f"根据已发布的文件，{citations[0].basis}规定："
+    result.sentences = [Sentence(s, _citation(best)) for s in _best_sentences(best, found.units)]
+    # One citation per title: the corpus holds several versions of some laws.
+    by_title: dict[str, retrieval.RankedDocument] = {}
+    for document in documents:
+        by_title.setdefault(document.hit.title, document)
+    result.citations = [_citation(d.best) for d in list(by_title.values())[:MAX_CITATIONS]]
+    result.follow_ups = _follow_ups(found.units, found.types, best.matched)
+    result.message = f"根据已发布的文件，{result.citations[0].basis}规定："
     return result

@@ -2,12 +2,21 @@
 
 `python -m gongkai.assistant.eval.build ../shared/data` writes
 - tune.jsonl: real civil-law questions 0–299 of dev_questions.jsonl.gz (the first
-  CIVIL_TUNE that cite a Civil Code article held in the corpus), the first half of the
-  policy questions of the search evaluation, the first UNANSWERABLE_TUNE questions of
-  unanswerable.txt; the refusal threshold is tuned on this file only;
-- heldout.jsonl: civil questions from 300 on (the first CIVIL_HELDOUT), the other half
-  of the policy questions, the rest of unanswerable.txt; never looked at while tuning.
+  CIVIL_TUNE that cite a Civil Code article held in the corpus), all the policy
+  questions of the search evaluation (written by the project, not asked by citizens),
+  the first UNANSWERABLE_TUNE questions of unanswerable.txt and all of
+  unanswerable_tune.txt (written for tuning only); the confidence model and
+  the refusal threshold are fitted on this file only;
+- heldout.jsonl: real citizens' questions only — civil questions from 300 on (the first
+  CIVIL_HELDOUT) — and the rest of unanswerable.txt (≥ 20 % of the file); never looked
+  at while tuning.
 Each line: {"id", "question", "relevant_external_ids", "answerable"}.
+
+Labels: a civil question's relevant documents are the corpus documents holding the
+Civil Code articles it cites. The corpus stores the Code as eight documents, one per 编
+(总则, 物权编, 合同编, 人格权编, 婚姻家庭编, 继承编, 侵权责任编, 附则); each cited article is mapped
+to the 编 that holds it (all 3,000 citations of the 1,000 questions resolve), so a question
+citing articles of two 编 has both documents, and citing another 编 of the Code is wrong.
 """
 
 import gzip
@@ -43,6 +52,11 @@ def _civil(data_dir: Path) -> tuple[list[dict[str, object]], list[dict[str, obje
     return tune[:CIVIL_TUNE], heldout[:CIVIL_HELDOUT]
 
 
+def _lines(name: str) -> list[str]:
+    text = (HERE / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 def build(data_dir: Path) -> tuple[int, int]:
     civil_tune, civil_heldout = _civil(data_dir)
     policy = [
@@ -50,20 +64,22 @@ def build(data_dir: Path) -> tuple[int, int]:
         for line in POLICY.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    lines = [
-        line.strip()
-        for line in (HERE / "unanswerable.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
+    lines = _lines("unanswerable.txt")
     unanswerable = [
         {"id": f"unanswerable-{n:03d}", "question": q, "relevant_external_ids": [], "answerable": False}
         for n, q in enumerate(lines, start=1)
     ]
-    half = len(policy) // 2
+    extra = [
+        {"id": f"unanswerable-tune-{n:03d}", "question": q, "relevant_external_ids": [], "answerable": False}
+        for n, q in enumerate(_lines("unanswerable_tune.txt"), start=1)
+    ]
     parts = {
-        "tune.jsonl": civil_tune + policy[:half] + unanswerable[:UNANSWERABLE_TUNE],
-        "heldout.jsonl": civil_heldout + policy[half:] + unanswerable[UNANSWERABLE_TUNE:],
+        "tune.jsonl": civil_tune + policy + unanswerable[:UNANSWERABLE_TUNE] + extra,
+        "heldout.jsonl": civil_heldout + unanswerable[UNANSWERABLE_TUNE:],
     }
+    held_unanswerable = len(parts["heldout.jsonl"]) - len(civil_heldout)
+    if held_unanswerable < 0.2 * len(parts["heldout.jsonl"]):
+        raise ValueError("the held-out file needs at least 20 % unanswerable questions")
     for name, rows in parts.items():
         with (HERE / name).open("w", encoding="utf-8") as out:
             for row in rows:

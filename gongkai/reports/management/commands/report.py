@@ -8,8 +8,10 @@
 2021 format from 2021) and prints JSON or HTML to stdout, or writes any format to --output
 (.docx and .xlsx need --output, or go to stdout as bytes when piped). A year or body without
 data gives a valid all-zero report. A future year, or one before 2019, ends with a Chinese
-message and exit status 1. Failing checks are listed on stderr (the report is still written:
-offices need it to find the error); the exit status stays 0.
+message and exit status 1. When a reconciliation check fails the report is still written
+(offices need it to find the error, and the JSON lists every check), each failing check is
+printed on stderr naming its cell and rule, and the command ends with exit status 1: the
+report is refused for publication until the data are corrected.
 
 `figures` imports a CSV with the header 机构编号,年度,行政许可处理决定数,行政处罚处理决定数,
 行政强制处理决定数,行政事业性收费金额（万元）,政府集中采购项目数,政府集中采购金额（万元）:
@@ -103,6 +105,9 @@ class Command(BaseCommand):
         else:
             self.stdout.flush()
             sys.stdout.buffer.write(data)
+        if view.failing:
+            cells = "、".join(dict.fromkeys(check["cell"] for check in view.failing))
+            raise CommandError(f"{title}未通过核对（{len(view.failing)}项），不能发布：{cells}。请更正台账后重新生成。")
 
     def _handle_figures(self, options: dict[str, Any]) -> None:
         path = Path(options["file"])

@@ -253,6 +253,48 @@ def compute_deadline(
     return DeadlineResult(due=due, provisional=clock.provisional, steps=tuple(steps))
 
 
+#: 条例第三十二条、第三十四条: a third party or another body has 15 working days to answer.
+CONSULTATION_PERIOD = 15
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationTimer:
+    """A consultation's own timer: the consulted party answers by ``due`` (the end of the
+    15th working day after ``started``, which is day 0). The third party's silence leaves the
+    decision to the office (第三十二条); another body's silence counts as consent (第三十四条)."""
+
+    reason: PauseReason
+    started: dt.date
+    due: dt.date
+    provisional: bool
+    ended: dt.date | None = None
+
+    @property
+    def article(self) -> str:
+        return _PAUSE_ARTICLES[self.reason]
+
+    @property
+    def who(self) -> str:
+        return _PAUSE_WHO[self.reason]
+
+    @property
+    def silence(self) -> str:
+        if self.reason == "other_body":
+            return "其他机关逾期未提出意见的，视为同意（条例第三十四条）"
+        if self.reason == "third_party":
+            return "第三方逾期未提出意见的，由行政机关依照条例规定决定是否公开（条例第三十二条）"
+        return "逾期未提出意见的，依照条例第三十二条、第三十四条处理"
+
+
+def consultation_timer(
+    calendar: WorkdayCalendar, *, started: dt.date, reason: PauseReason = "consultation", ended: dt.date | None = None
+) -> ConsultationTimer:
+    """The 15-working-day timer of a consultation that began on ``started``."""
+    clock = _Clock(calendar)
+    due = clock.period(started, CONSULTATION_PERIOD)
+    return ConsultationTimer(reason=reason, started=started, due=due, provisional=clock.provisional, ended=ended)
+
+
 def _check(
     received: dt.date,
     correction_received: dt.date | None,

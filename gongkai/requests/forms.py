@@ -34,6 +34,7 @@ from .models import (
     ResultCode,
     ReviewKind,
     ReviewOutcome,
+    ReviewRecord,
 )
 from .services import MAX_CUSTOM_PERIOD, STAFF_CHANNELS, validate_id_number
 
@@ -249,6 +250,24 @@ class StatusLookupForm(forms.Form):
 
     def clean_tracking_code(self) -> str:
         return str(self.cleaned_data["tracking_code"]).strip()
+
+    def clean_contact(self) -> str:
+        return str(self.cleaned_data["contact"]).strip()
+
+
+class PublicWithdrawForm(forms.Form):
+    """撤回申请 on the status page: the requester proves the request is theirs again."""
+
+    contact = forms.CharField(
+        label=_("联系电话或电子邮箱"), max_length=254, help_text=_("请再次输入申请时填写的联系电话或电子邮箱以确认。")
+    )
+    reason = forms.CharField(
+        label=_("撤回理由（选填）"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm = forms.BooleanField(
+        label=_("我确认撤回本申请。撤回后受理机关不再办理，如仍需要该信息须重新申请。"),
+        error_messages={"required": _("请勾选确认撤回。")},
+    )
 
     def clean_contact(self) -> str:
         return str(self.cleaned_data["contact"]).strip()
@@ -493,11 +512,37 @@ class WithdrawForm(ActionForm):
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CloseForm(ActionForm):
+    on = _date_field(_("办结日期"))
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ReviewRecordForm(ActionForm):
     kind = forms.ChoiceField(label=_("类型"), choices=ReviewKind.choices)
     outcome = forms.ChoiceField(label=_("结果"), choices=ReviewOutcome.choices, initial=ReviewOutcome.PENDING)
     filed_on = forms.DateField(label=_("提起日期"), required=False, widget=DATE_WIDGET)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class _ReviewChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        filed = f"，{obj.filed_on.isoformat()}" if obj.filed_on else ""
+        return f"{obj.get_kind_display()}（{obj.get_outcome_display()}{filed}）"
+
+
+class ReviewUpdateForm(ActionForm):
+    """A reconsideration or lawsuit recorded earlier gets its outcome (e.g. 尚未审结 → 维持)."""
+
+    review = _ReviewChoiceField(label=_("复议诉讼记录"), queryset=ReviewRecord.objects.none(), empty_label=None)
+    outcome = forms.ChoiceField(label=_("结果"), choices=ReviewOutcome.choices)
+    filed_on = forms.DateField(label=_("提起日期"), required=False, widget=DATE_WIDGET, help_text=_("留空则不变"))
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, reviews: QuerySet[ReviewRecord], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["review"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = reviews
 
 
 class LetterIssueForm(ActionForm):

@@ -25,8 +25,10 @@ from gongkai.core.errors import DomainError
 from gongkai.core.models import Organisation, User
 from gongkai.core.permissions import Perm, require
 
+from . import services
 from .deadlines import DeadlineError, compute_deadline
 from .models import (
+    OPEN_STATUSES,
     Channel,
     DisclosureRequest,
     RequesterType,
@@ -92,6 +94,8 @@ class LedgerRow:
 class ImportResult:
     created: int
     updated: int
+    #: Rows that matched the stored request already: nothing written for them.
+    unchanged: int = 0
 
 
 # --- export --------------------------------------------------------------------------------
@@ -124,12 +128,25 @@ def ledger_rows(organisation: Organisation) -> list[list[Cell]]:
     return rows
 
 
+#: A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Cell) -> str:
+    """A CSV cell: text a spreadsheet would run as a formula gets a leading apostrophe, which
+    the import takes off again (_text)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = value or ""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def export_csv(organisation: Organisation) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(LEDGER_COLUMNS)
     for row in ledger_rows(organisation):
-        writer.writerow([c.isoformat() if isinstance(c, dt.date) else (c or "") for c in row])
+        writer.writerow([_csv_cell(c) for c in row])
     return out.getvalue()
 
 
@@ -141,6 +158,9 @@ def export_xlsx(organisation: Organisation) -> bytes:
     sheet.append(list(LEDGER_COLUMNS))
     for row in ledger_rows(organisation):
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl took text starting with "=" for a formula
+                cell.data_type = "s"
         for index in _DATE_COLUMNS:
             cell = sheet.cell(row=sheet.max_row, column=index + 1)
             if cell.value is not None:
@@ -174,7 +194,10 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value)
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        text = text[1:]  # the apostrophe export_csv put before formula-like text
+    return text.strip()
 
 
 def _date(value: Any) -> dt.date | None:
@@ -241,7 +264,7 @@ def parse_rows(table: Sequence[Sequence[Any]], *, today: dt.date) -> tuple[list[
             elif received > today:
                 bad("收到日期", f"{received.isoformat()} 晚于今天。")
         except ValueError:
-            bad("收到日期", f"“{_text(values['收到日期'])}”不是 YYYY-MM-DD 格式的日期。")
+            bad("收到日期", f"“{_text(values['收到日期'])}”不是有效的日期（格式为 YYYY-MM-DD）。")
         description = _text(values["申请内容"])
         if not description:
             bad("申请内容", "不能为空。")
@@ -265,7 +288,7 @@ def parse_rows(table: Sequence[Sequence[Any]], *, today: dt.date) -> tuple[list[
         try:
             replied = _date(values["答复日期"])
         except ValueError:
-            bad("答复日期", f"“{_text(values['答复日期'])}”不是 YYYY-MM-DD 格式的日期。")
+            bad("答复日期", f"“{_text(values['答复日期'])}”不是有效的日期（格式为 YYYY-MM-DD）。")
         else:
             if group and replied is None:
                 bad("答复日期", "已有办理结果时不能为空。")
@@ -310,7 +333,9 @@ def parse_rows(table: Sequence[Sequence[Any]], *, today: dt.date) -> tuple[list[
 def _status(code: str) -> str:
     if not code:
         return RequestStatus.IN_HANDLING
-    if code == ResultCode.OTHER_1:
+    # No correction in time (其他处理-1) and the fee left unpaid (其他处理-2) end as 视为放弃,
+    # as the desk ends them (services.request_abandon, fee_services.fee_notices_lapse).
+    if code in (ResultCode.OTHER_1, ResultCode.OTHER_2):
         return RequestStatus.ABANDONED
     return RequestStatus.REPLIED
 
@@ -328,11 +353,18 @@ def ledger_import(
     if errors:
         raise LedgerInvalid(errors)
     existing = {r.number: r for r in DisclosureRequest.objects.select_for_update().filter(organisation=organisation)}
+    latest: dict[int, ReviewRecord] = {}
+    for review in ReviewRecord.objects.filter(request__organisation=organisation).order_by("created_at", "pk"):
+        latest[review.request_id] = review
     calendar = workdays.calendar()
-    created = updated = 0
+    created = updated = unchanged = 0
     for row in rows:
         req = existing.get(row.number) or DisclosureRequest(organisation=organisation, number=row.number)
         is_new = req.pk is None
+        if not is_new and _matches(req, row, latest.get(req.pk)):
+            unchanged += 1
+            continue
+        before_status, before_code = req.status, req.result_code
         req.requester_type = row.requester_type
         req.channel = row.channel
         req.received_on = row.received_on
@@ -340,13 +372,9 @@ def ledger_import(
         req.result_code = row.result_code
         req.replied_on = row.replied_on
         req.extended = row.extended
-        req.status = _status(row.result_code)
+        req.status = _status_after(req if not is_new else None, before_status, before_code, row.result_code)
         if req.is_open:
-            try:
-                result = compute_deadline(calendar, received=row.received_on, custom_period=req.custom_period)
-            except DeadlineError as exc:
-                raise DomainError(str(exc)) from exc
-            req.due_on, req.due_provisional = result.due, result.provisional
+            _due(req, calendar, today)
         req.version += 1
         req.save()
         _sync_review(req, row)
@@ -357,9 +385,60 @@ def ledger_import(
         role=role,
         action="request.ledger_import",
         organisation=organisation,
-        changes={"created": created, "updated": updated},
+        changes={"created": created, "updated": updated, "unchanged": unchanged},
     )
-    return ImportResult(created=created, updated=updated)
+    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def _matches(req: DisclosureRequest, row: LedgerRow, latest: ReviewRecord | None) -> bool:
+    """Whether the stored request already says what the row says (its latest review included)."""
+    same = (
+        req.requester_type,
+        req.channel,
+        req.received_on,
+        req.description,
+        req.result_code,
+        req.replied_on,
+        req.extended,
+    ) == (
+        row.requester_type,
+        row.channel,
+        row.received_on,
+        row.description,
+        row.result_code,
+        row.replied_on,
+        row.extended,
+    )
+    if not same:
+        return False
+    if not row.review_kind:
+        return True
+    return latest is not None and (latest.kind, latest.outcome) == (row.review_kind, row.review_outcome)
+
+
+def _status_after(req: DisclosureRequest | None, status: str, code: str, new_code: str) -> str:
+    """The status after an import row: a request on the desk keeps where it stands (paused,
+    waiting for a correction, withdrawn ...) while the row agrees with it; otherwise the
+    status follows the row's result."""
+    if req is not None:
+        if not new_code and status in OPEN_STATUSES:
+            return status
+        if new_code and new_code == code and status not in OPEN_STATUSES:
+            return status
+    return _status(new_code)
+
+
+def _due(req: DisclosureRequest, calendar: workdays.WorkdayCalendar, today: dt.date) -> None:
+    """The due date of an open imported row: from its timeline on the desk when it has one
+    (corrections, consultations, extension), else 20 working days from receipt."""
+    if req.pk is not None and req.events.exists():
+        services.recompute_due(req, calendar, today)
+        return
+    try:
+        result = compute_deadline(calendar, received=req.received_on, custom_period=req.custom_period)
+    except DeadlineError as exc:
+        raise DomainError(str(exc)) from exc
+    req.due_on, req.due_provisional = result.due, result.provisional
 
 
 def _sync_review(req: DisclosureRequest, row: LedgerRow) -> None:

@@ -27,7 +27,7 @@ from gongkai.core.errors import DomainError
 from gongkai.core.models import Organisation, User
 from gongkai.core.permissions import Perm, require
 
-from . import letters
+from . import letters, selectors
 from .fees import Fee, FeeError, calculate_fee
 from .models.choices import EventKind, ResultCode
 from .models.letters import Letter, LetterKind, LetterSeries, LetterTemplate, ReplyGroup
@@ -157,6 +157,11 @@ def _from_timeline(req: DisclosureRequest, kind: str, extra: dict[str, Any]) -> 
         event = req.events.filter(kind=EventKind.CORRECTION_REQUESTED).order_by("-on", "-pk").first()
         if event is not None and event.respond_by is not None:
             extra["respond_by"] = event.respond_by
+    if kind == LetterKind.THIRD_PARTY and not extra.get("respond_by"):
+        # The consultation's own timer (条例第三十二条: 15 working days), when one is recorded.
+        timers = [t for t in selectors.request_consultations(request=req) if t.reason == "third_party"]
+        if timers:
+            extra["respond_by"] = timers[-1].due
 
 
 def _delete_files(*files: FieldFile) -> None:

@@ -405,13 +405,21 @@ def _environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(undefined=StrictUndefined)
 
 
+#: A template's parts, unpacked, may not exceed this (a "zip bomb" would exhaust memory).
+MAX_DOCX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_DOCX_PARTS = 2000
+
+
 def check_docx(data: bytes) -> None:
-    """Refuses what is not a Word 2007+ document (.docx)."""
+    """Refuses what is not a Word 2007+ document (.docx), or one that unpacks too large."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
     except zipfile.BadZipFile:
         raise LetterError("上传的文件不是 Word 文档（.docx）。请在 Word 或 WPS 中另存为 .docx 格式后再上传。") from None
+    if len(infos) > MAX_DOCX_PARTS or sum(info.file_size for info in infos) > MAX_DOCX_UNPACKED_BYTES:
+        raise LetterError(f"上传的 Word 文档解压后超过 {MAX_DOCX_UNPACKED_BYTES // (1024 * 1024)} MB，请精简后再上传。")
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         raise LetterError("上传的文件不是 Word 文档（.docx），缺少正文部分。")
     try:

@@ -7,19 +7,26 @@ moves (an extension, a consultation, a calendar change) may earn the reminders a
 Only requests whose reply period is running are reminded (selectors.RUNNING_STATUSES): the
 period restarts after a correction (条例第三十条) and stands still during a consultation
 (条例第三十二条、第三十四条).
+
+A consultation has its own timer: the third party or the other body answers within 15
+working days (条例第三十二条、第三十四条). While a request is paused, the running
+consultation's timer is reminded the same way (5 and 2 working days before, and once when
+it has passed), each kind once per consultation due date.
 """
 
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from gongkai.core import audit, workdays
 from gongkai.core.models import User
 from gongkai.core.notifications import notify
 
-from .models import DisclosureRequest, ReminderKind, ReminderSent
-from .selectors import RUNNING_STATUSES
+from .deadlines import ConsultationTimer
+from .models import DisclosureRequest, ReminderKind, ReminderSent, RequestEvent, RequestStatus
+from .selectors import RUNNING_STATUSES, request_consultations
 from .services import desk_url, handlers_of
 
 #: Working days before the due date at which the reminders go out, most urgent last.
@@ -37,6 +44,23 @@ def reminder_kind(*, calendar: workdays.WorkdayCalendar, today: dt.date, due_on:
         if left <= days:
             kind = candidate
     return kind
+
+
+#: The reply-deadline reminder kind → the same urgency for a consultation's timer.
+CONSULTATION_KINDS = {
+    ReminderKind.DUE5: ReminderKind.CONSULT5,
+    ReminderKind.DUE2: ReminderKind.CONSULT2,
+    ReminderKind.OVERDUE: ReminderKind.CONSULT_OVER,
+}
+
+
+def _consultation_message(req: DisclosureRequest, timer: ConsultationTimer, kind: ReminderKind, left: int) -> str:
+    if kind == ReminderKind.CONSULT_OVER:
+        return (
+            f"申请 {req.number} 的{timer.who}已超过15个工作日的期限 {timer.due}：{timer.silence}。"
+            "请登记征求意见结束，恢复计算答复期限"
+        )
+    return f"申请 {req.number} 的{timer.who}距期限 {timer.due} 还有 {left} 个工作日（{timer.article}）"
 
 
 def _message(req: DisclosureRequest, kind: ReminderKind, left: int) -> str:
@@ -75,6 +99,7 @@ def request_reminders_send(*, today: dt.date | None = None) -> int:
         left = calendar.workdays_between(today, req.due_on).count
         notify(recipients, _message(req, kind, left), desk_url(req))
         new.append(ReminderSent(request=req, kind=kind, due_on=req.due_on, sent_on=today))
+    new += _consultation_reminders(calendar, today, handlers)
     ReminderSent.objects.bulk_create(new, ignore_conflicts=True)  # a run racing another sends no error
     if new:
         audit.record(
@@ -83,3 +108,45 @@ def request_reminders_send(*, today: dt.date | None = None) -> int:
             changes={"day": today.isoformat(), "sent": len(new)},
         )
     return len(new)
+
+
+def _recipients(req: DisclosureRequest, handlers: dict[int, list[User]]) -> list[User]:
+    if req.assignee is not None and req.assignee.is_active:
+        return [req.assignee]
+    if req.organisation_id not in handlers:
+        handlers[req.organisation_id] = handlers_of(req.organisation)
+    return handlers[req.organisation_id]
+
+
+def _consultation_reminders(
+    calendar: workdays.WorkdayCalendar, today: dt.date, handlers: dict[int, list[User]]
+) -> list[ReminderSent]:
+    """The reminders of the running consultations' 15-working-day timers (unsaved rows)."""
+    paused = list(
+        DisclosureRequest.objects.filter(status=RequestStatus.PAUSED)
+        .select_related("organisation", "assignee")
+        .prefetch_related(Prefetch("events", queryset=RequestEvent.objects.order_by("on", "pk")))
+        .order_by("pk")
+    )
+    sent_before = set(
+        ReminderSent.objects.filter(request__in=paused, kind__in=CONSULTATION_KINDS.values()).values_list(
+            "request_id", "kind", "due_on"
+        )
+    )
+    new: list[ReminderSent] = []
+    for req in paused:
+        timers = request_consultations(request=req, calendar=calendar, events=req.events.all())
+        running = [t for t in timers if t.ended is None]
+        if not running:
+            continue
+        timer = running[-1]
+        urgency = reminder_kind(calendar=calendar, today=today, due_on=timer.due)
+        if urgency is None:
+            continue
+        kind = CONSULTATION_KINDS[urgency]
+        if (req.pk, kind.value, timer.due) in sent_before:
+            continue
+        left = calendar.workdays_between(today, timer.due).count
+        notify(_recipients(req, handlers), _consultation_message(req, timer, kind, left), desk_url(req))
+        new.append(ReminderSent(request=req, kind=kind, due_on=timer.due, sent_on=today))
+    return new

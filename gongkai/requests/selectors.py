@@ -13,18 +13,24 @@ everyone else gets `DisclosureRequest.masked()`.
 import datetime as dt
 import hmac
 import re
+from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from gongkai.core import workdays
 from gongkai.core.models import Organisation
 from gongkai.core.permissions import AnyUser, Perm, can, organisations_where
+from gongkai.core.workdays import WorkdayCalendar
 
+from .deadlines import ConsultationTimer, PauseReason, consultation_timer
 from .models import (
     OPEN_STATUSES,
     DeskSettings,
     DisclosureRequest,
+    EventKind,
     FeeNotice,
+    PauseKind,
     RequestAttachment,
     RequestEvent,
     RequestStatus,
@@ -113,6 +119,46 @@ def requests_overdue_by_body(*, user: AnyUser, today: dt.date | None = None) -> 
     return [(org, int(org.overdue)) for org in rows]
 
 
+def reading_scope(user: AnyUser) -> QuerySet[Organisation]:
+    """The bodies whose requests the user may read: where they handle requests, and where
+    they audit (AUDIT_READ: the audit administrators read everything, change nothing)."""
+    handle = organisations_where(user, Perm.REQUEST_HANDLE).values("pk")
+    audit = organisations_where(user, Perm.AUDIT_READ).values("pk")
+    return Organisation.objects.filter(Q(pk__in=handle) | Q(pk__in=audit))
+
+
+def requests_for_reading(
+    *,
+    user: AnyUser,
+    organisation: Organisation | None = None,
+    status: str | None = None,
+    q: str = "",
+    overdue: bool = False,
+    today: dt.date | None = None,
+) -> QuerySet[DisclosureRequest]:
+    """requests_for_desk over reading_scope: the handlers' bodies and the audited ones."""
+    result = _base().filter(organisation__in=reading_scope(user))
+    if organisation is not None:
+        result = result.filter(organisation=organisation)
+    if status == "open":
+        result = result.filter(status__in=OPEN_STATUSES)
+    elif status:
+        result = result.filter(status=status)
+    for word in q.split()[:5]:
+        result = result.filter(
+            Q(number__icontains=word) | Q(description__icontains=word) | Q(requester_name__icontains=word)
+        )
+    if overdue:
+        result = result.filter(_overdue(_today(today)))
+    return result.order_by("-received_on", "-pk")
+
+
+def request_for_reading(*, user: AnyUser, pk: int) -> DisclosureRequest:
+    """One request the user may read (reading_scope); DisclosureRequest.DoesNotExist otherwise.
+    Writing still needs request_for_desk and the services' permission checks."""
+    return _base().filter(organisation__in=reading_scope(user)).get(pk=pk)
+
+
 def request_for_desk(*, user: AnyUser, pk: int) -> DisclosureRequest:
     """One request in the user's scope; DisclosureRequest.DoesNotExist otherwise (a 404, the
     same as a request that does not exist)."""
@@ -129,6 +175,38 @@ def can_see_personal_data(*, user: AnyUser, request: DisclosureRequest) -> bool:
 def request_timeline(*, request: DisclosureRequest) -> QuerySet[RequestEvent]:
     """The request's events in order, with who did each."""
     return request.events.select_related("actor").order_by("on", "pk")
+
+
+def request_consultations(
+    *,
+    request: DisclosureRequest,
+    calendar: WorkdayCalendar | None = None,
+    events: Iterable[RequestEvent] | None = None,
+) -> list[ConsultationTimer]:
+    """The request's consultations (条例第三十二条、第三十四条) in order, each with its own
+    15-working-day timer; the one still running has no ``ended``. One query (plus the calendar
+    when not given); none when ``events`` (the request's events, in order) are given."""
+    source = events if events is not None else request.events.order_by("on", "pk")
+    events = [e for e in source if e.kind in (EventKind.PAUSE_STARTED, EventKind.PAUSE_ENDED)]
+    if not events:
+        return []
+    calendar = calendar if calendar is not None else workdays.calendar()
+    timers: list[ConsultationTimer] = []
+    start: RequestEvent | None = None
+    for event in events:
+        if event.kind == EventKind.PAUSE_STARTED:
+            start = event
+        elif start is not None:
+            timers.append(_timer(calendar, start, event.on))
+            start = None
+    if start is not None:
+        timers.append(_timer(calendar, start, None))
+    return timers
+
+
+def _timer(calendar: WorkdayCalendar, start: RequestEvent, ended: dt.date | None) -> ConsultationTimer:
+    reason: PauseReason = "third_party" if start.pause_kind == PauseKind.THIRD_PARTY else "other_body"
+    return consultation_timer(calendar, started=start.on, reason=reason, ended=ended)
 
 
 def request_attachments(*, request: DisclosureRequest) -> QuerySet[RequestAttachment]:

@@ -30,7 +30,15 @@ from gongkai.publishing import services as publishing
 from gongkai.publishing.models import CatalogColumn, ColumnKey, InfoItem
 from gongkai.screening.detectors import is_valid_id15, is_valid_id18
 
-from .deadlines import MAX_EXTENSION, REPLY_PERIOD, DeadlineError, Pause, PauseReason, compute_deadline
+from .deadlines import (
+    MAX_EXTENSION,
+    REPLY_PERIOD,
+    DeadlineError,
+    DeadlineResult,
+    Pause,
+    PauseReason,
+    compute_deadline,
+)
 from .models import (
     ATTACHMENT_MAX_BYTES,
     OPEN_STATUSES,
@@ -135,16 +143,20 @@ def _pauses(events: Iterable[RequestEvent], today: dt.date) -> list[Pause]:
     return result
 
 
-def _recompute(req: DisclosureRequest, calendar: WorkdayCalendar, today: dt.date) -> None:
-    """Set due_on / due_provisional from the stored events (deadlines.compute_deadline).
-
-    Raises DomainError when the events break a rule of the 条例 (e.g. a consultation that
-    starts after the period ran out)."""
-    events = list(req.events.order_by("on", "pk"))
+def deadline_of(
+    req: DisclosureRequest,
+    calendar: WorkdayCalendar,
+    today: dt.date,
+    events: Sequence[RequestEvent] | None = None,
+) -> DeadlineResult:
+    """The request's deadline from its stored events, with the steps (each citing its
+    article) for the desk to show. Raises DomainError when the events break a rule of the 条例
+    (e.g. a consultation that starts after the period ran out)."""
+    events = list(events) if events is not None else list(req.events.order_by("on", "pk"))
     corrections = [e.on for e in events if e.kind == EventKind.CORRECTION_RECEIVED]
     extensions = [e.days for e in events if e.kind == EventKind.EXTENSION_APPROVED and e.days]
     try:
-        result = compute_deadline(
+        return compute_deadline(
             calendar,
             received=req.received_on,
             correction_received=corrections[-1] if corrections else None,
@@ -154,8 +166,17 @@ def _recompute(req: DisclosureRequest, calendar: WorkdayCalendar, today: dt.date
         )
     except DeadlineError as exc:
         raise DomainError(str(exc)) from exc
+
+
+def _recompute(req: DisclosureRequest, calendar: WorkdayCalendar, today: dt.date) -> None:
+    """Set due_on / due_provisional from the stored events (deadlines.compute_deadline)."""
+    result = deadline_of(req, calendar, today)
     req.due_on = result.due
     req.due_provisional = result.provisional
+
+
+#: The due date from the stored timeline, for other modules of the desk (the ledger import).
+recompute_due = _recompute
 
 
 def _save(
@@ -523,8 +544,11 @@ def request_extend(
         raise DomainError("请写明延期理由（将写入延期答复通知书）。")
     _not_before_receipt(req, approved_on, "批准延期日期")
     _not_future(approved_on, "批准延期日期", today)
-    if req.due_on is not None and approved_on > req.due_on:
-        raise DomainError(f"答复期限（{req.due_on.isoformat()}）已届满，不能再批准延期。")
+    # The due date as it stands on the day of approval: a consultation still running keeps
+    # moving it (the stored one was computed when the request last changed).
+    current = deadline_of(req, workdays.calendar(), approved_on).due
+    if approved_on > current:
+        raise DomainError(f"答复期限（{current.isoformat()}）已届满，不能再批准延期。")
     _event(req, actor, EventKind.EXTENSION_APPROVED, approved_on, days=days, note=reason.strip())
     before = _snapshot(req)
     req.extended = True
@@ -593,6 +617,78 @@ def request_withdraw(
 
 
 @transaction.atomic
+def request_close(
+    *,
+    actor: User | None,
+    request: DisclosureRequest,
+    on: dt.date | None = None,
+    note: str = "",
+    version: int | None = None,
+    today: dt.date | None = None,
+) -> DisclosureRequest:
+    """条例第四十五条: a replied request is closed and archived (办结归档) once the reply and
+    the information have been delivered. The result and reply date stay as replied."""
+    role = _role(actor, Perm.REQUEST_HANDLE, request.organisation)
+    today = _today(today)
+    on = on or today
+    req = _lock(request, version)
+    _require_open(req, RequestStatus.REPLIED)
+    if req.replied_on is not None and on < req.replied_on:
+        raise DomainError(f"办结日期（{on.isoformat()}）不能早于答复日期（{req.replied_on.isoformat()}）。")
+    _not_future(on, "办结日期", today)
+    _event(req, actor, EventKind.CLOSED, on, note=note.strip())
+    before = _snapshot(req)
+    req.status = RequestStatus.CLOSED
+    return _save(req, actor=actor, role=role, action="request.close", before=before, extra={"on": on})
+
+
+#: Said in the audit trail when the requester withdraws through the status page.
+REQUESTER_ACTOR = "申请人（网上撤回）"
+
+
+@transaction.atomic
+def request_withdraw_by_requester(
+    *,
+    tracking_code: str,
+    contact: str,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> DisclosureRequest:
+    """The requester withdraws their own request from the public status page. They prove who
+    they are again with the tracking code and the phone or e-mail given on the request
+    (selectors.request_find_for_requester); anything wrong answers the same generic refusal.
+    Counted as 其他处理-3 like a withdrawal the office registers. Idempotent: withdrawing a
+    request already withdrawn returns it unchanged."""
+    today = _today(today)
+    found = request_find_for_requester(tracking_code=tracking_code, contact=contact)
+    if found is None:
+        raise DomainError("查询码或联系方式不正确，未能撤回申请。")
+    req = _lock(found, None)
+    if req.status == RequestStatus.WITHDRAWN:
+        return req
+    if not req.is_open:
+        raise DomainError(f"申请“{req.number}”已{req.get_status_display()}，不能再撤回。")
+    note = "申请人通过办理进度页面撤回" + (f"：{reason.strip()[:500]}" if reason.strip() else "")
+    _event(req, None, EventKind.WITHDRAWN, today, note=note)
+    before = _snapshot(req)
+    req.status, req.result_code, req.replied_on = RequestStatus.WITHDRAWN, ResultCode.OTHER_3, today
+    req.version += 1
+    req.save()
+    audit.record(
+        actor=None,
+        actor_name=REQUESTER_ACTOR,
+        action="request.withdraw",
+        organisation=req.organisation,
+        obj=req,
+        changes=audit.diff(before, _snapshot(req)),
+    )
+    active_assignee = req.assignee is not None and req.assignee.is_active
+    recipients = [req.assignee] if active_assignee and req.assignee else handlers_of(req.organisation)
+    notify(recipients, f"申请人已撤回政府信息公开申请 {req.number}", desk_url(req))
+    return req
+
+
+@transaction.atomic
 def review_record_add(
     *,
     actor: User | None,
@@ -623,6 +719,50 @@ def review_record_add(
         changes={"kind": kind, "outcome": outcome, "filed_on": filed_on},
     )
     return review
+
+
+@transaction.atomic
+def review_record_update(
+    *,
+    actor: User | None,
+    review: ReviewRecord,
+    outcome: str,
+    filed_on: dt.date | None = None,
+    note: str | None = None,
+) -> ReviewRecord:
+    """The reconsideration or lawsuit was decided (or a detail was wrong): change its outcome
+    (e.g. 尚未审结 → 维持), its filing day or its note later. Audited with the old outcome."""
+    req = review.request
+    role = _role(actor, Perm.REQUEST_HANDLE, req.organisation)
+    locked_req = _lock(req, None)
+    current = ReviewRecord.objects.select_for_update().get(pk=review.pk, request=locked_req)
+    if outcome not in ReviewOutcome.values:
+        raise DomainError(f"未知的复议诉讼结果“{outcome}”。可选：维持、纠正、其他、尚未审结。")
+    if filed_on is not None:
+        _not_before_receipt(locked_req, filed_on, "提起日期")
+    before = {"outcome": current.outcome, "filed_on": current.filed_on, "note": current.note}
+    current.outcome = outcome
+    if filed_on is not None:
+        current.filed_on = filed_on
+    if note is not None:
+        current.note = note.strip()
+    after = {"outcome": current.outcome, "filed_on": current.filed_on, "note": current.note}
+    if after == before:
+        raise DomainError("复议诉讼记录没有变化。")
+    current.save(update_fields=["outcome", "filed_on", "note"])
+    locked_req.version += 1
+    locked_req.save(update_fields=["version", "updated_at"])
+    changes = audit.diff(before, after)
+    changes["review"] = current.pk
+    audit.record(
+        actor=actor,
+        role=role,
+        action="request.review_update",
+        organisation=locked_req.organisation,
+        obj=locked_req,
+        changes=changes,
+    )
+    return current
 
 
 # --- deadlines after a calendar change -----------------------------------------------------
@@ -943,7 +1083,7 @@ def request_release_to_item(
     role = _role(actor, Perm.REQUEST_HANDLE, request.organisation)
     today = _today(today)
     req = _lock(request, version)
-    if req.status != RequestStatus.REPLIED or req.result_code not in (
+    if req.status not in (RequestStatus.REPLIED, RequestStatus.CLOSED) or req.result_code not in (
         ResultCode.DISCLOSED,
         ResultCode.PARTLY_DISCLOSED,
     ):

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ysqgk/receipt/<int:pk>/print/", views_public.receipt_print, name="receipt_print"),
     path("ysqgk/status/", views_public.status_lookup, name="status_lookup"),
     path("ysqgk/status/<int:pk>/", views_public.status, name="status"),
+    path("ysqgk/status/<int:pk>/withdraw/", views_public.status_withdraw, name="status_withdraw"),
     path(
         "ysqgk/status/<int:pk>/letters/<int:letter_pk>.<str:fmt>",
         views_public.status_letter,

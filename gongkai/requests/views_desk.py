@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.core import selectors as core_selectors
+from gongkai.core import workdays
 from gongkai.core.errors import DomainError
 from gongkai.core.models import Organisation, User
 from gongkai.core.permissions import Perm, can
@@ -41,6 +42,7 @@ from .forms import (
     AskCorrectionForm,
     AssignForm,
     ChooseOrganisationForm,
+    CloseForm,
     CorrectionReceivedForm,
     CustomPeriodForm,
     DeskFilterForm,
@@ -56,6 +58,7 @@ from .forms import (
     ReplyForm,
     ResumeForm,
     ReviewRecordForm,
+    ReviewUpdateForm,
     WithdrawForm,
 )
 from .models import (
@@ -88,8 +91,20 @@ def _request_or_404(request: HttpRequest, pk: int) -> DisclosureRequest:
         raise Http404(_("没有这件申请，或您无权办理。")) from None
 
 
+def _readable_or_404(request: HttpRequest, pk: int) -> DisclosureRequest:
+    """A request the user handles or audits (read-only for auditors)."""
+    try:
+        return selectors.request_for_reading(user=request.user, pk=pk)
+    except DisclosureRequest.DoesNotExist:
+        raise Http404(_("没有这件申请，或您无权查看。")) from None
+
+
 def _desk_bodies(user: User) -> Any:
     return core_selectors.organisations_for(user, Perm.REQUEST_HANDLE)
+
+
+def _reading_bodies(user: User) -> Any:
+    return selectors.reading_scope(user).select_related("parent").order_by("path")
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -106,7 +121,7 @@ def _query_without_page(request: HttpRequest) -> str:
 def desk_list(request: HttpRequest) -> HttpResponse:
     """Every request of the bodies the user handles, filtered by body, status, overdue and words."""
     user = _user(request)
-    bodies = _desk_bodies(user)
+    bodies = _reading_bodies(user)
     if not bodies.exists():
         return _forbidden(request, _("您没有办理依申请公开的权限。"))
     form = DeskFilterForm(request.GET or None, organisations=bodies)
@@ -118,7 +133,7 @@ def desk_list(request: HttpRequest) -> HttpResponse:
             "q": form.cleaned_data["q"].strip(),
             "overdue": form.cleaned_data["overdue"],
         }
-    requests = selectors.requests_for_desk(user=user, **filters)
+    requests = selectors.requests_for_reading(user=user, **filters)
     page = Paginator(requests, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -130,9 +145,12 @@ def desk_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def desk_inbox(request: HttpRequest) -> HttpResponse:
-    """待办: the open requests assigned to me and those nobody has taken yet."""
+    """待办: the open requests assigned to me and those nobody has taken yet. An auditor, who
+    handles nothing, goes to the list of the requests they may read."""
     user = _user(request)
     page = Paginator(selectors.requests_inbox(user=user), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    if not page.object_list and not _desk_bodies(user).exists() and _reading_bodies(user).exists():
+        return redirect("disclosure_requests:desk_list")
     return render(
         request,
         "requests/desk/inbox.html",
@@ -174,6 +192,7 @@ class Situation:
     correction_asked: bool
     open_notice: FeeNotice | None
     unpaid_notice: FeeNotice | None
+    has_reviews: bool = False
 
 
 def _situation(user: User, req: DisclosureRequest) -> Situation:
@@ -186,6 +205,7 @@ def _situation(user: User, req: DisclosureRequest) -> Situation:
         correction_asked=req.events.filter(kind=EventKind.CORRECTION_REQUESTED).exists(),
         open_notice=next((n for n in notices if n.status != FeeNoticeStatus.LAPSED), None),
         unpaid_notice=next((n for n in notices if n.status == FeeNoticeStatus.ISSUED), None),
+        has_reviews=req.reviews.exists(),
     )
 
 
@@ -397,6 +417,15 @@ ACTIONS: dict[str, Action] = {
         done=_("已登记答复。"),
         collapsed=False,
     ),
+    "close": Action(
+        title=_("办结归档（条例第四十五条）"),
+        offered=_in(RequestStatus.REPLIED),
+        form=lambda s, *a, **k: CloseForm(*a, **k),
+        perform=lambda u, r, f: services.request_close(
+            actor=u, request=r, on=f.cleaned_data["on"], note=f.cleaned_data["note"], version=_v(f)
+        ),
+        done=_("已办结归档。"),
+    ),
     "withdraw": Action(
         title=_("申请人撤回申请"),
         offered=lambda s: s.handle and s.req.is_open,
@@ -418,7 +447,7 @@ ACTIONS: dict[str, Action] = {
         title=_("转为主动公开（条例第四十四条）"),
         offered=lambda s: (
             s.handle
-            and s.req.status == RequestStatus.REPLIED
+            and s.req.status in (RequestStatus.REPLIED, RequestStatus.CLOSED)
             and s.req.result_code in (ResultCode.DISCLOSED, ResultCode.PARTLY_DISCLOSED)
             and s.req.released_item_id is None
         ),
@@ -440,10 +469,23 @@ ACTIONS: dict[str, Action] = {
         ),
         done=_("已登记复议诉讼。"),
     ),
+    "review_update": Action(
+        title=_("更新复议诉讼结果"),
+        offered=lambda s: s.handle and s.has_reviews,
+        form=lambda s, *a, **k: ReviewUpdateForm(*a, reviews=s.req.reviews.order_by("created_at", "pk"), **k),
+        perform=lambda u, r, f: services.review_record_update(
+            actor=u,
+            review=f.cleaned_data["review"],
+            outcome=f.cleaned_data["outcome"],
+            filed_on=f.cleaned_data["filed_on"],
+            note=f.cleaned_data["note"] or None,
+        ),
+        done=_("已更新复议诉讼结果。"),
+    ),
 }
 
 #: Actions whose service takes no version: the version posted is compared before the call.
-_VERSION_CHECKED_HERE = ("fee_notice", "letter", "release", "review")
+_VERSION_CHECKED_HERE = ("fee_notice", "letter", "release", "review", "review_update")
 
 
 def _handlers(req: DisclosureRequest) -> Any:
@@ -500,6 +542,17 @@ def _stray_errors(bound: tuple[str, ActionForm] | None, shown: list[ShownAction]
     return [str(e) for e in bound[1].non_field_errors()]
 
 
+def _deadline_steps(req: DisclosureRequest, calendar: workdays.WorkdayCalendar, events: list[Any]) -> list[str]:
+    """How the due date came about, one line per step citing its article (open requests)."""
+    if not req.is_open:
+        return []
+    try:
+        result = services.deadline_of(req, calendar, timezone.localdate(), events)
+    except DomainError:
+        return []
+    return [step.text for step in result.steps]
+
+
 def _render_detail(
     request: HttpRequest, req: DisclosureRequest, *, bound: tuple[str, ActionForm] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -507,6 +560,8 @@ def _render_detail(
     situation = _situation(user, req)
     full = selectors.can_see_personal_data(user=user, request=req)
     shown = _action_forms(situation, bound)
+    events = list(selectors.request_timeline(request=req))
+    calendar = workdays.calendar()
     personal = (
         {
             "requester_name": req.requester_name,
@@ -526,7 +581,10 @@ def _render_detail(
             "req": req,
             "personal": personal,
             "full": full,
-            "events": list(selectors.request_timeline(request=req)),
+            "events": events,
+            "consultations": selectors.request_consultations(request=req, calendar=calendar, events=events),
+            "deadline_steps": _deadline_steps(req, calendar, events),
+            "read_only": not situation.handle,
             "attachments": list(selectors.request_attachments(request=req)) if full else [],
             "notices": list(selectors.request_fee_notices(request=req)),
             "reviews": list(req.reviews.order_by("created_at", "pk")),
@@ -547,7 +605,7 @@ def _render_detail(
 @login_required
 @require_safe
 def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _request_or_404(request, pk))
+    return _render_detail(request, _readable_or_404(request, pk))
 
 
 def _stale_message(req: DisclosureRequest) -> str:
@@ -597,7 +655,7 @@ def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_safe
 def desk_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """A file the requester sent: personal data, for those who may see it only."""
-    req = _request_or_404(request, pk)
+    req = _readable_or_404(request, pk)
     if not selectors.can_see_personal_data(user=request.user, request=req):
         raise Http404(_("没有这个附件。"))
     found = selectors.request_attachments(request=req).filter(pk=attachment_pk).first()
@@ -751,8 +809,8 @@ def desk_ledger(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("已导入%(org)s的台账：新增 %(c)d 条，更新 %(u)d 条。")
-                    % {"org": org.name, "c": result.created, "u": result.updated},
+                    _("已导入%(org)s的台账：新增 %(c)d 条，更新 %(u)d 条，未变 %(n)d 条。")
+                    % {"org": org.name, "c": result.created, "u": result.updated, "n": result.unchanged},
                 )
                 return redirect("disclosure_requests:desk_ledger")
         else:

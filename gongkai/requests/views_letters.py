@@ -29,7 +29,7 @@ from gongkai.core.errors import DomainError, NotPermitted
 from gongkai.core.models import Organisation, User
 from gongkai.core.permissions import Perm, organisations_where
 
-from . import letter_services, letters
+from . import letter_services, letters, selectors
 from .fees import FeeMethod
 from .models.choices import ResultCode
 from .models.letters import Letter, LetterKind, LetterSeries, LetterTemplate
@@ -70,9 +70,10 @@ def _disclosure_request(request: HttpRequest, request_id: int) -> DisclosureRequ
 
 
 def _letter(request: HttpRequest, letter_id: int) -> Letter:
+    """A letter of a request the user handles or audits (selectors.reading_scope)."""
     letter = (
         Letter.objects.select_related("request")
-        .filter(pk=letter_id, request__organisation__in=handled_organisations(request.user))
+        .filter(pk=letter_id, request__organisation__in=selectors.reading_scope(request.user))
         .first()
     )
     if letter is None:

@@ -40,7 +40,13 @@ from gongkai.web import selectors as web_selectors
 from gongkai.web.views import content_disposition, site_page
 
 from . import selectors, services
-from .forms import ATTACHMENT_MAX_FILES, PublicRequestForm, StatusLookupForm, new_idempotency_key
+from .forms import (
+    ATTACHMENT_MAX_FILES,
+    PublicRequestForm,
+    PublicWithdrawForm,
+    StatusLookupForm,
+    new_idempotency_key,
+)
 from .models import DisclosureRequest, EventKind, Letter, RequestEvent
 
 #: Online submissions per client address and hour; status lookups per address and hour.
@@ -78,6 +84,7 @@ PUBLIC_EVENTS = {
     EventKind.REPLY,
     EventKind.ABANDONED,
     EventKind.WITHDRAWN,
+    EventKind.CLOSED,
 }
 
 
@@ -357,6 +364,12 @@ def _public_events(req: DisclosureRequest) -> list[RequestEvent]:
 @require_safe
 def status(request: HttpRequest, site: Site, pk: int) -> HttpResponse:
     req = _seen_request(request, site, pk)
+    return _render_status(request, req)
+
+
+def _render_status(
+    request: HttpRequest, req: DisclosureRequest, *, withdraw_form: PublicWithdrawForm | None = None, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "requests/public/status.html",
@@ -366,8 +379,39 @@ def status(request: HttpRequest, site: Site, pk: int) -> HttpResponse:
             "events": _public_events(req),
             "letters": list(req.letters.order_by("issued_on", "pk")),
             "today": timezone.localdate(),
+            "withdraw_form": (withdraw_form or PublicWithdrawForm()) if req.is_open else None,
         },
+        status=status,
     )
+
+
+@site_page
+@never_cache
+@require_POST
+def status_withdraw(request: HttpRequest, site: Site, pk: int) -> HttpResponse:
+    """撤回申请: the requester withdraws an open request from the status page, after entering
+    the phone or e-mail of the request again (services.request_withdraw_by_requester)."""
+    req = _seen_request(request, site, pk)
+    form = PublicWithdrawForm(request.POST)
+    if _limited("lookup", LOOKUPS_PER_HOUR):
+        return _too_many(request, _("撤回申请"))
+    if form.is_valid():
+        _count("lookup")
+        try:
+            services.request_withdraw_by_requester(
+                tracking_code=req.tracking_code,
+                contact=form.cleaned_data["contact"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("您的申请已撤回。"))
+            return redirect("disclosure_requests:status", pk=req.pk)
+    req.refresh_from_db()
+    if not req.is_open:
+        return redirect("disclosure_requests:status", pk=req.pk)
+    return _render_status(request, req, withdraw_form=form, status=400)
 
 
 @never_cache

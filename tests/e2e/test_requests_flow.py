@@ -13,7 +13,8 @@ import pytest
 
 from gongkai.core.models import Organisation, Role, User
 from gongkai.core.tests.factories import PASSWORD, make_user
-from gongkai.requests.models import DisclosureRequest, Letter, RequestStatus
+from gongkai.requests import services
+from gongkai.requests.models import DisclosureRequest, Letter, PauseKind, RequestStatus
 from gongkai.requests.tests.factories import ID
 
 pytestmark = pytest.mark.e2e
@@ -44,7 +45,7 @@ def desk_site(transactional_db: None, live_server: Any, settings: Any, tmp_path:
     return Desk(url=str(live_server.url), body=platform.education, officer=officer)
 
 
-def _submit_public_form(page: Any, desk: Desk) -> str:
+def _submit_public_form(page: Any, desk: Desk, *, double_click: bool = False) -> str:
     page.goto(f"{desk.url}/ysqgk/")
     with page.expect_navigation():
         page.get_by_role("link", name=desk.body.name, exact=True).click()
@@ -62,8 +63,24 @@ def _submit_public_form(page: Any, desk: Desk) -> str:
     main = page.inner_text("main")
     assert "核对申请内容" in main and "王小明" in main and "电子文本" in main
     assert not DisclosureRequest.objects.exists()  # nothing submitted before the confirmation
-    with page.expect_navigation():
-        page.click("#confirm-button")
+    if double_click:
+        # A double submit: the same confirmation posted once more from this browser session (as a
+        # resend after a lost response would), then the button double-clicked.
+        token = page.input_value("input[name=csrfmiddlewaretoken]")
+        key = page.input_value("input[name=idempotency_key]")
+        action = page.eval_on_selector("#confirm-button", "b => b.form.action")
+        first = page.request.post(
+            action,
+            form={"csrfmiddlewaretoken": token, "idempotency_key": key},
+            headers={"Referer": page.url},
+            max_redirects=0,
+        )
+        assert first.status == 302
+        page.dblclick("#confirm-button")
+        page.wait_for_selector("#tracking-code")
+    else:
+        with page.expect_navigation():
+            page.click("#confirm-button")
     assert "申请已提交" in page.inner_text("h1")
     code = str(page.inner_text("#tracking-code")).strip()
     req = DisclosureRequest.objects.get()
@@ -124,11 +141,35 @@ def test_public_form_to_reply_letter_and_status(browser: Any, desk_site: Desk) -
         assert letter.number in public.inner_text("main")
         assert "王小明" not in public.inner_text("main")
         assert _download(public, f"a[href$='/letters/{letter.pk}.pdf']").startswith(b"%PDF")
+        assert _download(public, f"a[href$='/letters/{letter.pk}.docx']").startswith(b"PK")
         req.refresh_from_db()
         assert req.status == RequestStatus.REPLIED
     finally:
         requester.close()
         staff.close()
+
+
+def test_a_double_click_on_confirm_makes_one_request(page: Any, desk_site: Desk) -> None:
+    code = _submit_public_form(page, desk_site, double_click=True)
+    assert DisclosureRequest.objects.count() == 1
+    assert DisclosureRequest.objects.get().tracking_code == code
+
+
+def test_the_requester_withdraws_from_the_status_page(page: Any, desk_site: Desk) -> None:
+    code = _submit_public_form(page, desk_site)
+    page.goto(f"{desk_site.url}/ysqgk/status/")
+    page.fill("#id_tracking_code", code)
+    page.fill("#id_contact", PHONE)
+    with page.expect_navigation():
+        page.get_by_role("button", name="查询").click()
+    page.get_by_text("不再需要该信息？").click()
+    page.fill("#id_contact", "wang@example.cn")
+    page.check("#id_confirm")
+    with page.expect_navigation():
+        page.click("#withdraw-button")
+    assert page.inner_text("#request-status").strip() == "已撤回"
+    assert "您的申请已撤回" in page.inner_text("main")
+    assert DisclosureRequest.objects.get().status == RequestStatus.WITHDRAWN
 
 
 def test_a_bad_id_number_is_explained_next_to_the_field(page: Any, desk_site: Desk) -> None:
@@ -199,7 +240,19 @@ def test_request_pages_fit_a_360_px_screen(browser: Any, desk_site: Desk) -> Non
             assert page.evaluate(OVERFLOW_JS) <= 0, path
         page.goto(f"{desk_site.url}/ysqgk/{desk_site.body.pk}/")
         page.screenshot(path=str(SCREENSHOTS / "requests-public-form-360.png"), full_page=True)
-        assert code
+        # The status page with the withdrawal form unfolded.
+        page.goto(f"{desk_site.url}/ysqgk/status/")
+        page.fill("#id_tracking_code", code)
+        page.fill("#id_contact", PHONE)
+        with page.expect_navigation():
+            page.get_by_role("button", name="查询").click()
+        page.get_by_text("不再需要该信息？").click()
+        assert page.is_visible("#withdraw-button")
+        assert page.evaluate(OVERFLOW_JS) <= 0, "status page"
+        # A consultation under way: its own timer shows on the desk page.
+        services.request_pause(
+            actor=desk_site.officer, request=req, kind=PauseKind.OTHER_BODY, started_on=req.received_on
+        )
         page.goto(f"{desk_site.url}/staff/login/")
         page.fill("#id_username", desk_site.officer.username)
         page.fill("#id_password", PASSWORD)
@@ -216,5 +269,6 @@ def test_request_pages_fit_a_360_px_screen(browser: Any, desk_site: Desk) -> Non
             response = page.goto(f"{desk_site.url}{path}")
             assert response is not None and response.status == 200, path
             assert page.evaluate(OVERFLOW_JS) <= 0, path
+        assert "征求意见期限" in page.inner_text("main")
     finally:
         context.close()

@@ -127,6 +127,7 @@ class EventKind(models.TextChoices):
     FEE_PAID = "fee_paid", "缴纳信息处理费"
     FEE_LAPSED = "fee_lapsed", "逾期未缴费视为放弃"
     RELEASED_TO_ITEM = "released_to_item", "转为主动公开"
+    CLOSED = "closed", "办结归档"
 
 
 class PauseKind(models.TextChoices):

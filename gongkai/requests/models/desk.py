@@ -114,6 +114,9 @@ class ReminderKind(models.TextChoices):
     DUE5 = "due5", _("距答复期限5个工作日")
     DUE2 = "due2", _("距答复期限2个工作日")
     OVERDUE = "overdue", _("已超过答复期限")
+    CONSULT5 = "consult5", _("距征求意见期限5个工作日")
+    CONSULT2 = "consult2", _("距征求意见期限2个工作日")
+    CONSULT_OVER = "consultod", _("已超过征求意见期限")
 
 
 class ReminderSent(models.Model):

@@ -77,7 +77,7 @@ def test_csv_round_trip_into_another_body_and_reimport_does_not_duplicate(tmp_pa
     assert imported.get(number="2025-0003").status == RequestStatus.ABANDONED
     assert imported.get(number="2025-0004").due_on is not None
     again = ledger.ledger_import(actor=None, organisation=target, table=ledger.read_table(path), today=TODAY)
-    assert (again.created, again.updated) == (0, 4)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
     assert imported.count() == 4
     assert ledger.rows_as_text(ledger.ledger_rows(target)) == ledger.rows_as_text(rows)
 
@@ -176,7 +176,7 @@ def test_cli_export_and_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(out.read_text(encoding="utf-8-sig").replace("2025-12-01", "2025-13-01"), encoding="utf-8")
     other, _, _ = desk("第三局")
-    with pytest.raises(CommandError, match=r"第5行“收到日期”：“2025-13-01”不是 YYYY-MM-DD"):
+    with pytest.raises(CommandError, match=r"第5行“收到日期”：“2025-13-01”不是有效的日期"):
         call_command(Command(), "import", str(bad), "--org", str(other.pk))
     assert not DisclosureRequest.objects.filter(organisation=other).exists()
     with pytest.raises(CommandError, match="机构编号“999999”不存在"):
@@ -193,3 +193,19 @@ def test_cli_export_to_stdout(capsysbinary: pytest.CaptureFixture[bytes]) -> Non
     out = io.StringIO()
     call_command(Command(), "export", "--org", str(source.pk), "--format", "csv", stdout=out)
     assert out.getvalue().splitlines()[0] == ",".join(ledger.LEDGER_COLUMNS)
+
+
+def test_unpaid_fee_and_no_correction_rows_end_as_abandoned_like_on_the_desk() -> None:
+    target, _, _ = desk()
+    rows = [
+        ["F-1", *GOOD[1:5], "其他处理", "其他处理-2", "2025-10-30", "否", "", ""],
+        ["F-2", *GOOD[1:5], "其他处理", "其他处理-1", "2025-10-30", "否", "", ""],
+        ["F-3", *GOOD[1:5], "其他处理", "其他处理-3", "2025-10-30", "否", "", ""],
+    ]
+    ledger.ledger_import(actor=None, organisation=target, table=_csv(rows), today=TODAY)
+    status = dict(DisclosureRequest.objects.filter(organisation=target).values_list("number", "status"))
+    assert status == {
+        "F-1": RequestStatus.ABANDONED,
+        "F-2": RequestStatus.ABANDONED,
+        "F-3": RequestStatus.REPLIED,
+    }

@@ -126,8 +126,12 @@ def test_requests_not_running_get_no_reminders(django_capture_on_commit_callback
         replied_on=D(2025, 10, 9),
         today=TODAY,
     )
-    assert _send(D(2025, 11, 20), django_capture_on_commit_callbacks) == 0
-    assert not ReminderSent.objects.exists()
+    # No reply-deadline reminder for any of them; the paused one is reminded only of its
+    # consultation's own 15-working-day timer (2025-10-09 → 2025-10-29), now past.
+    assert _send(D(2025, 11, 20), django_capture_on_commit_callbacks) == 1
+    assert list(ReminderSent.objects.values_list("request_id", "kind", "due_on")) == [
+        (paused.pk, ReminderKind.CONSULT_OVER, D(2025, 10, 29))
+    ]
 
 
 def test_the_daily_task_lapses_fees_and_sends_reminders() -> None:

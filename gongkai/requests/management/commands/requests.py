@@ -145,7 +145,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         except (OSError, ValueError, KeyError) as exc:  # unreadable or corrupt file
             raise CommandError(f"无法读取文件“{path}”：{exc}") from exc
-        self.stdout.write(f"导入完成：新增 {result.created} 条，更新 {result.updated} 条。")
+        self.stdout.write(f"导入完成：新增 {result.created} 条，更新 {result.updated} 条，未变 {result.unchanged} 条。")
 
     def _handle_remind(self, options: dict[str, Any]) -> None:
         today = _date(options["today"], "日期（--today）") if options.get("today") else timezone.localdate()

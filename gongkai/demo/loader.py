@@ -14,6 +14,7 @@ from gongkai.core.models import Organisation, Role, RoleAssignment, Site, User
 from gongkai.supervision import demo as key_tasks_demo
 
 from . import content, workflow_states
+from . import requests as demo_requests
 
 DATA = Path(__file__).parent / "data" / "dazhou.json"
 
@@ -41,6 +42,7 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("edu_review1", "市教育局初审", "达州市教育局", Role.REVIEWER_FIRST),
     DemoAccount("edu_review2", "市教育局复审", "达州市教育局", Role.REVIEWER_SECOND),
     DemoAccount("edu_review3", "市教育局终审", "达州市教育局", Role.REVIEWER_FINAL),
+    DemoAccount("edu_officer", "市教育局公开办经办人", "达州市教育局", Role.OFFICE_OFFICER),
     DemoAccount("tc_editor", "通川区信息员", "达州市通川区人民政府", Role.EDITOR, True),
     DemoAccount("dc_editor", "达川区信息员", "达州市达川区人民政府", Role.EDITOR, True),
     DemoAccount("dc_review1", "达川区初审", "达州市达川区人民政府", Role.REVIEWER_FIRST, True),
@@ -58,6 +60,8 @@ class DemoResult:
     roles_granted: int = 0
     workflow_items_created: int = 0
     content_items_created: int = 0
+    requests_created: int = 0
+    annual_figures_created: int = 0
 
 
 Progress = Callable[[str], None]
@@ -118,4 +122,8 @@ def load(progress: Progress = lambda _msg: None) -> DemoResult:
     # The corpus commits batch by batch (outside the block above), so a stopped load resumes.
     counts = content.load_content(progress)
     result.content_items_created = sum(v for k, v in counts.items() if k.endswith("_imported"))
+    # After the catalogs: a reply released into proactive disclosure lands in 其他文件.
+    requests = demo_requests.load(progress)
+    result.requests_created = requests.requests_created
+    result.annual_figures_created = requests.figures_created
     return result

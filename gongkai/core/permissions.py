@@ -40,6 +40,8 @@ class Perm(StrEnum):
     # Disclosure on request.
     REQUEST_HANDLE = "request_handle"
     EXTENSION_APPROVE = "extension_approve"
+    # Reading the openness statistics (requests, timeliness) of a body.
+    STATISTICS_VIEW = "statistics_view"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -47,10 +49,12 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.REVIEWER_FIRST: frozenset({Perm.ORG_VIEW, Perm.ITEM_REVIEW_FIRST}),
     Role.REVIEWER_SECOND: frozenset({Perm.ORG_VIEW, Perm.ITEM_REVIEW_SECOND}),
     Role.REVIEWER_FINAL: frozenset({Perm.ORG_VIEW, Perm.ITEM_REVIEW_FINAL}),
-    Role.OFFICE_OFFICER: frozenset({Perm.ORG_VIEW, Perm.ORG_EDIT_CONTACT, Perm.REQUEST_HANDLE}),
-    Role.OFFICE_HEAD: frozenset({Perm.ORG_VIEW, Perm.ORG_EDIT_CONTACT, Perm.REQUEST_HANDLE, Perm.EXTENSION_APPROVE}),
+    Role.OFFICE_OFFICER: frozenset({Perm.ORG_VIEW, Perm.ORG_EDIT_CONTACT, Perm.REQUEST_HANDLE, Perm.STATISTICS_VIEW}),
+    Role.OFFICE_HEAD: frozenset(
+        {Perm.ORG_VIEW, Perm.ORG_EDIT_CONTACT, Perm.REQUEST_HANDLE, Perm.EXTENSION_APPROVE, Perm.STATISTICS_VIEW}
+    ),
     # Read-only across the scope: sees everything, changes nothing.
-    Role.SUPERVISOR: frozenset({Perm.ORG_VIEW}),
+    Role.SUPERVISOR: frozenset({Perm.ORG_VIEW, Perm.STATISTICS_VIEW}),
     Role.SYSTEM_ADMIN: frozenset(
         {Perm.ORG_VIEW, Perm.ORG_EDIT_CONTACT, Perm.ORG_MANAGE, Perm.SITE_MANAGE, Perm.CALENDAR_MANAGE}
     ),
@@ -73,6 +77,7 @@ PERM_LABELS: dict[Perm, str] = {
     Perm.ITEM_REVIEW_FINAL: "终审",
     Perm.REQUEST_HANDLE: "办理依申请公开",
     Perm.EXTENSION_APPROVE: "审批延期答复",
+    Perm.STATISTICS_VIEW: "查看公开工作统计",
 }
 
 _CACHE_ATTR = "_gongkai_assignments"

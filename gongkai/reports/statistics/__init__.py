@@ -41,17 +41,12 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from gongkai.core import workdays
-from gongkai.core.models import Organisation, Role
-from gongkai.core.permissions import AnyUser, Perm, has_role, organisations_where
+from gongkai.core.models import Organisation
+from gongkai.core.permissions import AnyUser, Perm, organisations_where
 from gongkai.core.workdays import WorkdayCalendar
 from gongkai.publishing.models import DisclosureMode, InfoItem
 from gongkai.requests.models import DisclosureRequest, RequestStatus, ResultCode, result_group
 from gongkai.requests.models.choices import RESULT_GROUPS
-
-#: Besides the openness office (officers and heads: Perm.REQUEST_HANDLE), the supervisors
-#: (监督员, read-only across their bodies) read the statistics. core.permissions has no
-#: permission of its own for this yet, so the role is asked for by name (see statistics_scope).
-SUPERVISOR_ROLE = Role.SUPERVISOR
 
 #: A request in one of these statuses has been answered by a reply letter.
 REPLIED_STATUSES = (RequestStatus.REPLIED, RequestStatus.CLOSED)
@@ -74,12 +69,10 @@ RUNNING_STATUSES = (RequestStatus.REGISTERED, RequestStatus.IN_HANDLING)
 
 
 def statistics_scope(user: AnyUser) -> list[Organisation]:
-    """Every body whose statistics the user may read, in tree order: where the user handles
-    requests (office officer or head, Perm.REQUEST_HANDLE) or is a supervisor. Each role covers
-    its body and, when granted with descendants, the bodies below it (core.permissions)."""
-    handle = set(organisations_where(user, Perm.REQUEST_HANDLE).values_list("pk", flat=True))
-    bodies = organisations_where(user, Perm.ORG_VIEW).order_by("path")
-    return [org for org in bodies if org.pk in handle or has_role(user, SUPERVISOR_ROLE, org)]
+    """Every body whose statistics the user may read (Perm.STATISTICS_VIEW: office officers and
+    heads, supervisors), in tree order. Each role covers its body and, when granted with
+    descendants, the bodies below it (core.permissions)."""
+    return list(organisations_where(user, Perm.STATISTICS_VIEW).order_by("path"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,13 @@ __all__ = ["tree"]
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _media_outside_var(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Uploads, letters and attachments written by any test go to a temporary folder, never into
-    var/media of the developer's demo (tests that need their own folder still override it)."""
-    root = tmp_path_factory.mktemp("media")
-    previous = settings.MEDIA_ROOT
-    settings.MEDIA_ROOT = root
+def _files_outside_var(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Uploads, letters and the search index written by any test go to temporary folders, never
+    into var/ of the developer's demo (a test that publishes would otherwise add its items to the
+    demo's index). Tests that need their own folder still override these."""
+    root = tmp_path_factory.mktemp("var")
+    previous = settings.MEDIA_ROOT, getattr(settings, "GONGKAI_SEARCH_DIR", None)
+    settings.MEDIA_ROOT = root / "media"
+    settings.GONGKAI_SEARCH_DIR = str(root / "search")
     yield root
-    settings.MEDIA_ROOT = previous
+    settings.MEDIA_ROOT, settings.GONGKAI_SEARCH_DIR = previous

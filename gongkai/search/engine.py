@@ -7,7 +7,9 @@ requires every word (falling back to any word when that finds nothing); a long
 colloquial question leans on the body and lets every word count. Adjacent query words
 found close together in the body (phrase, slop 3) add a proximity bonus; a 文号 inside
 the query adds a strong boost for the document that carries it. The document type
-weight (doctypes.py) multiplies the score.
+weight (doctypes.py) multiplies the score. The first RERANK_DEPTH documents of a
+relevance-ranked query are then reranked by their best articles (第X条, indexed apart in
+the generation's article index), see "article-level rerank" below.
 
 Every page of hits is checked against `public_items()` with one query: an item
 withdrawn a moment ago is gone from results at once, before the worker has removed it
@@ -27,12 +29,11 @@ from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 from tantivy import Occur, Query
 
-from gongkai.core.models import Organisation, Site
 from gongkai.publishing import docnumber
-from gongkai.publishing.models import CatalogColumn, InfoItem, SubjectCategory, Validity
+from gongkai.publishing.models import InfoItem, Validity
 from gongkai.publishing.selectors import public_items
 
-from . import analysis, doctypes, highlight, index, suggest
+from . import analysis, cache, doctypes, highlight, index, suggest
 
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
@@ -153,11 +154,11 @@ def weights_for(aq: analysis.AnalysedQuery) -> Weights:
     return KEYWORDS
 
 
-def _match(field_name: str, tokens: Sequence[str], boost: float) -> Query | None:
+def _match(field_name: str, tokens: Sequence[str], boost: float, schema: tantivy.Schema | None = None) -> Query | None:
     tokens = [t for t in tokens if t]
     if not tokens or boost <= 0:
         return None
-    schema = index.SCHEMA
+    schema = schema or index.SCHEMA
     if len(tokens) == 1:
         token = tokens[0]
         if field_name.endswith("_b") and len(token) == 1 and not token.isascii():
@@ -216,13 +217,28 @@ def text_query(aq: analysis.AnalysedQuery, *, require_all: bool | None = None) -
     clauses: list[tuple[Occur, Query]] = [(occur, _unit_query(unit, w)) for unit in aq.units]
     stop = analysis.stopwords()
     content = [word for word in aq.words if word not in stop]
+    common = _common_words(content)
     for first, second in itertools.pairwise(content):
-        if first != second:
+        if first != second and first not in common and second not in common:
             query = Query.phrase_query(index.SCHEMA, "body_w", [first, second], slop=3)
             clauses.append((Occur.Should, Query.boost_query(query, w.proximity)))
     for key in doc_number_keys(aq.raw[: analysis.MAX_QUERY_CHARS]):
         clauses.append((Occur.Should, Query.boost_query(Query.term_query(index.SCHEMA, "keys", key), DOC_NUMBER_BOOST)))
     return Query.boolean_query(clauses)
+
+
+# A word in more than this share of the documents adds no proximity clause: scoring the
+# positions of a word found in every twentieth document is what made common-word
+# queries slow at a million documents, and such a word says little about nearness.
+PROXIMITY_MAX_SHARE = 0.03
+
+
+def _common_words(words: Sequence[str]) -> set[str]:
+    if len(words) < 2:
+        return set()
+    searcher = index.reader().searcher()
+    limit = max(1, int(searcher.num_docs * PROXIMITY_MAX_SHARE))
+    return {w for w in set(words) if searcher.doc_freq("body_w", w) > limit}
 
 
 def filter_clauses(request: SearchRequest) -> list[tuple[Occur, Query]]:
@@ -253,6 +269,102 @@ def _combine(text: Query | None, filters: list[tuple[Occur, Query]]) -> Query:
     else:
         clauses.insert(0, (Occur.Must, Query.all_query()))
     return Query.boolean_query(clauses)
+
+
+# --- article-level rerank ----------------------------------------------------------------
+# Laws and regulations are also indexed article by article (index.py, `articles/`). For
+# a relevance-ranked text query the top RERANK_DEPTH documents, plus the ARTICLE_PULL
+# documents whose articles score best and that match the query and its filters, are
+# rescored: a document's own score (normalised to the best of them) plus ARTICLE_WEIGHT ×
+# its article score (normalised likewise): the sum of its best ARTICLE_TOP articles, the
+# n-th weighted ARTICLE_DECAY**n. So a long law whose articles answer the question is not
+# buried by BM25's length normalisation under a short, loosely related text, and an
+# article found in a long law brings that law into the candidates. A document without
+# a matching article counts its own score there (reports and notices have no articles).
+RERANK_DEPTH = 100
+ARTICLE_HITS = 2000
+ARTICLE_PULL = 20
+ARTICLE_WEIGHT = 0.6
+ARTICLE_TOP = 20
+ARTICLE_DECAY = 0.9
+
+
+def article_query(aq: analysis.AnalysedQuery) -> Query | None:
+    """The analysed query over the article index (body weights of the query kind)."""
+    if aq.is_empty:
+        return None
+    w = weights_for(aq)
+    clauses: list[tuple[Occur, Query]] = []
+    for unit in aq.units:
+        for alt in unit.alternatives:
+            for name, tokens, boost in (("art_w", alt.words, w.body_words), ("art_b", alt.bigrams, w.body_bigrams)):
+                query = _match(name, tokens, boost * alt.weight, index.ARTICLE_SCHEMA)
+                if query is not None:
+                    clauses.append((Occur.Should, query))
+    return Query.boolean_query(clauses) if clauses else None
+
+
+def article_scores(aq: analysis.AnalysedQuery) -> dict[int, float]:
+    """item id → the score of its best articles for the query, best item first (only
+    items whose articles are among the ARTICLE_HITS best)."""
+    articles = index.article_reader()
+    query = article_query(aq)
+    if articles is None or query is None:
+        return {}
+    searcher = articles.searcher()
+    if searcher.num_docs == 0:
+        return {}
+    result = searcher.search(query, ARTICLE_HITS)
+    addresses = [address for _, address in result.hits]
+    if not addresses:
+        return {}
+    totals: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    for (score, _), pk in zip(result.hits, searcher.fast_field_values("id", addresses), strict=True):
+        if pk is None:
+            continue
+        seen = counts.get(int(pk), 0)
+        if seen < ARTICLE_TOP:
+            totals[int(pk)] = totals.get(int(pk), 0.0) + float(score) * ARTICLE_DECAY**seen
+            counts[int(pk)] = seen + 1
+    return dict(sorted(totals.items(), key=lambda pair: -pair[1]))
+
+
+def rerank(ranked: list[tuple[float, int]], articles: dict[int, float]) -> list[tuple[float, int]]:
+    """(score, id) pairs in the order of the blended score (ties keep their order)."""
+    if not ranked or not articles:
+        return ranked
+    top_doc = max(score for score, _ in ranked) or 1.0
+    top_article = max(articles.values()) or 1.0
+    blended = []
+    for position, (score, pk) in enumerate(ranked):
+        own = score / top_doc
+        article = articles[pk] / top_article if pk in articles else own
+        final = (own + ARTICLE_WEIGHT * article) / (1.0 + ARTICLE_WEIGHT)
+        blended.append((-final, position, final * top_doc, pk))
+    blended.sort()
+    return [(score, pk) for _, _, score, pk in blended]
+
+
+def _reranked(
+    searcher: tantivy.Searcher, query: Query, aq: analysis.AnalysedQuery, scores: list[float], ids: list[int]
+) -> list[tuple[float, int]]:
+    """The top documents and the documents their articles bring, in the blended order."""
+    articles = article_scores(aq)
+    ranked = list(zip(scores, ids, strict=True))
+    if not articles:
+        return ranked
+    have = set(ids)
+    pulled = [pk for pk in itertools.islice(articles, ARTICLE_PULL * 2) if pk not in have][:ARTICLE_PULL]
+    if pulled:
+        # Their own scores, and whether they match the query and its filters at all.
+        narrowed = Query.boolean_query(
+            [(Occur.Must, query), (Occur.Must, Query.term_set_query(index.SCHEMA, "id", pulled))]
+        )
+        found = searcher.search(narrowed, len(pulled), count=False, weight_by_field="authority")
+        extra = _ids(searcher, [address for _, address in found.hits])
+        ranked += [(float(score), pk) for (score, _), pk in zip(found.hits, extra, strict=True)]
+    return rerank(ranked, articles)
 
 
 # --- the database side ------------------------------------------------------------------
@@ -355,20 +467,12 @@ def _facets(searcher: tantivy.Searcher, query: Query, request: SearchRequest) ->
     aggs = {name: {"terms": {"field": f, "size": size}} for name, (f, size) in FACET_FIELDS.items()}
     raw = searcher.aggregate(query, aggs)
     buckets = {name: [(b["key"], int(b["doc_count"])) for b in raw.get(name, {}).get("buckets", [])] for name in aggs}
-    org_ids = [int(k) for k, _ in buckets["organisation"]]
-    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=org_ids).only("pk", "name", "short_name", "path")}
-    columns = dict(
-        CatalogColumn.objects.filter(pk__in=[int(k) for k, _ in buckets["column"]]).values_list("pk", "title")
-    )
-    subjects = dict(
-        SubjectCategory.objects.filter(pk__in=[int(k) for k, _ in buckets["subject"] if int(k)]).values_list(
-            "pk", "name"
-        )
-    )
+    names = cache.labels()
+    orgs, columns, subjects = names.organisations, names.columns, names.subjects
     f = request.filters
     out: dict[str, list[FacetValue]] = {}
     out["organisation"] = [
-        FacetValue(str(k), orgs[int(k)].name, n, f.organisation == int(k))
+        FacetValue(str(k), orgs[int(k)], n, f.organisation == int(k))
         for k, n in buckets["organisation"]
         if int(k) in orgs
     ]
@@ -391,26 +495,18 @@ def _facets(searcher: tantivy.Searcher, query: Query, request: SearchRequest) ->
         FacetValue(str(k), str(labels.get(str(k), k)), n, f.validity == k) for k, n in buckets["validity"]
     ]
     if request.scope is None:
-        out["site"] = _site_facet(orgs, buckets["organisation"])
+        out["site"] = _site_facet(names.site_of, buckets["organisation"])
     return out
 
 
-def _site_facet(orgs: dict[int, Organisation], counts: list[tuple[Any, int]]) -> list[FacetValue]:
+def _site_facet(site_of: dict[int, tuple[str, str]], counts: list[tuple[Any, int]]) -> list[FacetValue]:
     """Counts per site, from the counts per body (each body publishes on one site)."""
-    sites = {
-        s.organisation_id: s
-        for s in Site.objects.select_related("organisation").only("pk", "slug", "name", "organisation_id")
-    }
     per_site: dict[str, FacetValue] = {}
     for key, count in counts:
-        org = orgs.get(int(key))
-        if org is None:
-            continue
-        ancestors = [int(part) for part in org.path.strip("/").split("/") if part]
-        site = next((sites[a] for a in reversed(ancestors) if a in sites), None)
+        site = site_of.get(int(key))
         if site is None:
             continue
-        entry = per_site.setdefault(site.slug, FacetValue(site.slug, site.name, 0))
+        entry = per_site.setdefault(site[0], FacetValue(site[0], site[1], 0))
         entry.count += count
     return sorted(per_site.values(), key=lambda v: -v.count)
 
@@ -443,20 +539,32 @@ def search(request: SearchRequest) -> SearchResponse:
         response.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return response
     searcher = index.reader().searcher()
+    suggest.warm(searcher)
     filters = filter_clauses(request)
     query = _combine(text, filters)
-    result = _run(searcher, query, request, offset, sort_by_date=text is None)
+    # Relevance pages within the first RERANK_DEPTH are cut from the reranked top.
+    reranked = (
+        text is not None
+        and request.sort == Sort.RELEVANCE
+        and offset + request.page_size <= RERANK_DEPTH
+        and index.article_reader() is not None
+    )
+    window = (0, RERANK_DEPTH) if reranked else (offset, request.page_size)
+    result = _run(searcher, query, request, *window, sort_by_date=text is None)
     if result.count == 0 and text is not None and weights_for(aq).require_all and len(aq.units) > 1:
         # No item holds every word: let each word count.
         text = text_query(aq, require_all=False)
         query = _combine(text, filters)
-        result = _run(searcher, query, request, offset, sort_by_date=False)
+        result = _run(searcher, query, request, *window, sort_by_date=False)
         if result.count:
             response.notices.append("没有同时包含全部搜索词的结果，以下结果包含其中部分词语。")
     response.total = int(result.count)
     addresses = [address for _, address in result.hits]
     ids = _ids(searcher, addresses)
     scores = [float(score) if request.sort == Sort.RELEVANCE and text is not None else 0.0 for score, _ in result.hits]
+    if reranked:
+        ranked = _reranked(searcher, query, aq, scores, ids)[offset : offset + request.page_size]
+        scores, ids = [score for score, _ in ranked], [pk for _, pk in ranked]
     public = _public_rows(ids + ([direct.pk] if direct is not None else []))
     terms = _terms_to_mark(aq)
     if direct is not None and direct.pk in public:
@@ -479,8 +587,9 @@ def _ids(searcher: tantivy.Searcher, addresses: list[Any]) -> list[int]:
     return [int(v) if v is not None else 0 for v in searcher.fast_field_values("id", addresses)]
 
 
-def _run(searcher: tantivy.Searcher, query: Query, request: SearchRequest, offset: int, *, sort_by_date: bool) -> Any:
-    limit = request.page_size
+def _run(
+    searcher: tantivy.Searcher, query: Query, request: SearchRequest, offset: int, limit: int, *, sort_by_date: bool
+) -> Any:
     if request.sort == Sort.DATE or sort_by_date:
         return searcher.search(query, limit, count=True, order_by_field="published", offset=offset)
     return searcher.search(query, limit, count=True, offset=offset, weight_by_field="authority")

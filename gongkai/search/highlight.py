@@ -13,8 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 from . import analysis
 
 SNIPPET_CHARS = 120
-# Only this much of a long text is searched for the best window.
-SCAN_CHARS = 10_000
+# Only this much of a long text is searched for the best window (normalising it with
+# its offset map is the costliest part of a page of hits over long laws).
+SCAN_CHARS = 4_000
 MAX_SPANS = 300
 
 

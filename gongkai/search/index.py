@@ -5,6 +5,10 @@ Layout under `search_dir()` (settings.GONGKAI_SEARCH_DIR, default VAR_DIR/"searc
 
     CURRENT        the name of the live generation, e.g. "gen-20260301T090000"
     gen-*/         a tantivy index (one per full rebuild)
+    gen-*/articles/  its companion index of article passages (第X条 of laws and
+                   regulations, split by assistant.passages), one document per article
+                   carrying the item's id: scored to rerank the top documents by their
+                   best articles (engine.py)
     building/      a rebuild in progress, with progress.json (resumable)
     write.lock     held (flock) by whoever writes: the worker applying the outbox or
                    the rebuild command swapping generations
@@ -17,6 +21,7 @@ index's meta.json on every search (two stat calls) and reload when either change
 
 import fcntl
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterable, Iterator
@@ -30,12 +35,13 @@ import tantivy
 from django.conf import settings
 from django.utils import timezone
 
+from gongkai.assistant import passages
 from gongkai.publishing.models import InfoItem
 
 from . import analysis, doctypes
 
 WS = "gk_ws"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: with the article index
 WRITER_HEAP = 64_000_000
 
 
@@ -63,6 +69,19 @@ def build_schema() -> tantivy.Schema:
 
 SCHEMA = build_schema()
 
+ARTICLES = "articles"
+
+
+def build_article_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    for name in ("art_w", "art_b"):
+        builder.add_text_field(name, tokenizer_name=WS)
+    return builder.build()
+
+
+ARTICLE_SCHEMA = build_article_schema()
+
 
 def _analyzer() -> tantivy.TextAnalyzer:
     return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).filter(tantivy.Filter.remove_long(60)).build()
@@ -71,6 +90,15 @@ def _analyzer() -> tantivy.TextAnalyzer:
 def open_index(path: Path) -> tantivy.Index:
     path.mkdir(parents=True, exist_ok=True)
     index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+    index.register_tokenizer(WS, _analyzer())
+    return index
+
+
+def open_articles(path: Path) -> tantivy.Index:
+    """The article index beside the generation's index at `path`."""
+    folder = path / ARTICLES
+    folder.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(ARTICLE_SCHEMA, path=str(folder), reuse=True)
     index.register_tokenizer(WS, _analyzer())
     return index
 
@@ -102,6 +130,8 @@ class Prepared:
     body_words: str
     body_bigrams: str
     keys: str
+    # (words, bigrams) of each article (第X条 with the 编/章/节 headings above it).
+    articles: tuple[tuple[str, str], ...] = ()
 
 
 ROW_FIELDS = (
@@ -120,10 +150,30 @@ ROW_FIELDS = (
 )
 
 
+_HAS_ARTICLES = re.compile(r"(?m)^[#\s]*第[零〇一二三四五六七八九十百千0-9０-９]+条")
+# Articles longer than this are cut (a stray 第X条 line followed by a whole annex).
+ARTICLE_CHARS = 2000
+
+
+def article_texts(body: str) -> list[str]:
+    """The articles of a body (empty when it has none), each with the heading path above
+    it (the document's title is left out: it matched every article of a regulation
+    alike and lowered the policy questions' Recall@10 from 0.84 to 0.82)."""
+    if not _HAS_ARTICLES.search(body):
+        return []
+    out: list[str] = []
+    for passage in passages.split(body):
+        if passage.label.endswith("条"):
+            out.append("\n".join([*passage.path, passage.text[:ARTICLE_CHARS]]))
+    return out
+
+
 def prepare(row: dict[str, Any]) -> Prepared:
     """Analyse one item given as a dict of ROW_FIELDS."""
     title = analysis.index_text(row["title"])
-    body = analysis.index_text(row["body_text"] or row["summary"] or "")
+    body_text = row["body_text"] or row["summary"] or ""
+    body = analysis.index_text(body_text)
+    articles = tuple((a.words, a.bigrams) for a in map(analysis.index_text, article_texts(body_text)))
     number = analysis.index_text(row["doc_number"]) if row["doc_number"] else None
     keys = [k for k in (row["doc_number_key"], normalise_key(row["index_number"] or "")) if k]
     return Prepared(
@@ -139,6 +189,7 @@ def prepare(row: dict[str, Any]) -> Prepared:
         body_words=body.words,
         body_bigrams=body.bigrams,
         keys=" ".join(keys),
+        articles=articles,
     )
 
 
@@ -163,6 +214,15 @@ def to_document(p: Prepared) -> tantivy.Document:
     doc.add_text("body_b", p.body_bigrams)
     doc.add_text("keys", p.keys)
     return doc
+
+
+def article_documents(p: Prepared) -> Iterator[tantivy.Document]:
+    for words, bigrams in p.articles:
+        doc = tantivy.Document()
+        doc.add_unsigned("id", p.pk)
+        doc.add_text("art_w", words)
+        doc.add_text("art_b", bigrams)
+        yield doc
 
 
 def document_for(item: InfoItem) -> tantivy.Document:
@@ -227,17 +287,21 @@ def drop_old_generations(base: Path, keep: str) -> None:
 
 
 class IndexWriter:
-    """Adds and deletes documents of one index under the write lock; commit at the end."""
+    """Adds and deletes documents of one generation (its index and its article index)
+    under the write lock; commit at the end."""
 
-    def __init__(self, index: tantivy.Index, *, heap: int = WRITER_HEAP, threads: int = 1) -> None:
-        self.index = index
-        self.writer = index.writer(heap_size=heap, num_threads=threads)
+    def __init__(self, path: Path, *, heap: int = WRITER_HEAP, threads: int = 1) -> None:
+        self.index = open_index(path)
+        self.writer = self.index.writer(heap_size=heap, num_threads=threads)
+        self.articles = open_articles(path)
+        self.article_writer = self.articles.writer(heap_size=max(heap // 2, 32_000_000), num_threads=1)
 
     def delete(self, item_ids: Iterable[int]) -> None:
         ids = [int(pk) for pk in item_ids]
         if ids:
             # (delete_documents_by_term does not match u64 terms in tantivy-py 0.27.)
             self.writer.delete_documents_by_query(tantivy.Query.term_set_query(SCHEMA, "id", ids))
+            self.article_writer.delete_documents_by_query(tantivy.Query.term_set_query(ARTICLE_SCHEMA, "id", ids))
 
     def add(self, items: Iterable[InfoItem]) -> int:
         return self.add_prepared(prepare(row_of(item)) for item in items)
@@ -246,13 +310,18 @@ class IndexWriter:
         count = 0
         for entry in prepared:
             self.writer.add_document(to_document(entry))
+            for doc in article_documents(entry):
+                self.article_writer.add_document(doc)
             count += 1
         return count
 
     def commit(self) -> None:
+        # Articles first: a reader that sees the document sees its articles.
+        self.article_writer.commit()
         self.writer.commit()
 
     def close(self) -> None:
+        self.article_writer.wait_merging_threads()
         self.writer.wait_merging_threads()
 
 
@@ -263,7 +332,7 @@ def live_writer() -> Iterator[IndexWriter]:
     with write_lock():
         # The generation may have been swapped while we waited for the lock.
         path = search_dir() / (_current_name(search_dir()) or path.name)
-        writer = IndexWriter(open_index(path))
+        writer = IndexWriter(path)
         try:
             yield writer
             writer.commit()
@@ -317,10 +386,59 @@ def reader() -> tantivy.Index:
         return index
 
 
+def generation_token() -> str:
+    """Names the state of the live index as the last `reader()` call saw it: changes
+    with every commit and every swap of generations (a key for cached results)."""
+    current = _reader
+    return f"{current.base}:{current.name}:{current.meta_mtime}" if current is not None else ""
+
+
+@dataclass
+class _ArticleReader:
+    path: str
+    index: tantivy.Index
+    meta_mtime: int
+    documents: int
+
+
+_articles: _ArticleReader | None = None
+
+
+def article_reader() -> tantivy.Index | None:
+    """The article index of the generation `reader()` last opened, reloaded after
+    commits; None when that generation has none (built before articles were indexed)
+    or it is empty (no item has articles: nothing to rerank)."""
+    global _articles
+    if _reader is None:
+        reader()
+    current = _reader
+    if current is None:
+        return None
+    path = Path(current.base) / current.name / ARTICLES
+    mtime = _meta_mtime(path)
+    if not mtime:
+        return None
+    found = _articles
+    if found is not None and found.path == str(path):
+        if found.meta_mtime != mtime:
+            found.index.reload()
+            found.meta_mtime = mtime
+            found.documents = found.index.searcher().num_docs
+        return found.index if found.documents else None
+    with _reader_lock:
+        index = tantivy.Index(ARTICLE_SCHEMA, path=str(path), reuse=True)
+        index.register_tokenizer(WS, _analyzer())
+        index.config_reader(reload_policy="manual")
+        index.reload()
+        _articles = _ArticleReader(path=str(path), index=index, meta_mtime=mtime, documents=index.searcher().num_docs)
+        return index if _articles.documents else None
+
+
 def forget_reader() -> None:
-    global _reader
+    global _reader, _articles
     with _reader_lock:
         _reader = None
+        _articles = None
 
 
 def stats() -> dict[str, Any]:

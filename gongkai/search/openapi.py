@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from gongkai.assistant import openapi as assistant_openapi
 from gongkai.publishing.models import Validity
 
 from . import doctypes
@@ -54,10 +55,10 @@ def document(*, server: str = "/") -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "政务公开平台 检索接口",
+            "title": "政务公开平台 检索与政策问答接口",
             "version": "1",
             "description": (
-                "检索本站（或全部网站）主动公开的政府信息。只返回当前公开的信息：撤稿的信息立即从结果中消失。"
+                "检索本站（或全部网站）主动公开的政府信息，并就政策提问（回答只引用已公开的文件）。只返回当前公开的信息：撤稿的信息立即从结果中消失。"
                 "错误的参数不会导致错误响应，而是被忽略，并在 notices 中说明。"
             ),
         },
@@ -182,6 +183,7 @@ def document(*, server: str = "/") -> dict[str, Any]:
                     },
                 }
             },
+            **assistant_openapi.paths(),
         },
         "components": {"schemas": {"Hit": _hit()}},
     }

@@ -103,8 +103,7 @@ def rebuild(
     total = public_items().count()
     result.total = total
     analysis.segmenter()  # load the dictionary once, before helper processes fork
-    new_index = index.open_index(building)
-    writer = index.IndexWriter(new_index, heap=BUILD_HEAP, threads=max(1, workers))
+    writer = index.IndexWriter(building, heap=BUILD_HEAP, threads=max(1, workers))
     pool = None
     if workers > 1:
         connections.close_all()
@@ -155,7 +154,7 @@ def _catch_up(path: Any, since: datetime) -> int:
     changed = list(InfoItem.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
     if not changed:
         return 0
-    writer = index.IndexWriter(index.open_index(path))
+    writer = index.IndexWriter(path)
     try:
         for start in range(0, len(changed), CHUNK):
             ids = changed[start : start + CHUNK]

@@ -2,14 +2,16 @@
 
 `python -m gongkai.assistant.eval.build ../shared/data` writes
 - tune.jsonl: real civil-law questions 0–299 of dev_questions.jsonl.gz (the first
-  CIVIL_TUNE that cite a Civil Code article held in the corpus), all the policy
+  CIVIL_TUNE that cite a Civil Code article held in the corpus: all 300 of them since the
+  refusal work, so the confidence model sees three times as many real questions), all the policy
   questions of the search evaluation (written by the project, not asked by citizens),
   the first UNANSWERABLE_TUNE questions of unanswerable.txt and all of
   unanswerable_tune.txt (written for tuning only); the confidence model and
   the refusal threshold are fitted on this file only;
 - heldout.jsonl: real citizens' questions only — civil questions from 300 on (the first
   CIVIL_HELDOUT) — and the rest of unanswerable.txt (≥ 20 % of the file); never looked
-  at while tuning.
+  at while tuning. It is written only with `--heldout` (the file is frozen: rebuilding the
+  tuning file must never touch it).
 Each line: {"id", "question", "relevant_external_ids", "answerable"}.
 
 Labels: a civil question's relevant documents are the corpus documents holding the
@@ -29,7 +31,7 @@ from gongkai.search.eval import build as search_build
 HERE = Path(__file__).resolve().parent
 POLICY = Path(search_build.__file__).resolve().parent / "policy.jsonl"
 TUNE_SPLIT = 300
-CIVIL_TUNE = 100
+CIVIL_TUNE = 300
 CIVIL_HELDOUT = 150
 UNANSWERABLE_TUNE = 40
 
@@ -57,7 +59,7 @@ def _lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def build(data_dir: Path) -> tuple[int, int]:
+def build(data_dir: Path, *, heldout: bool = False) -> tuple[int, int]:
     civil_tune, civil_heldout = _civil(data_dir)
     policy = [
         {**json.loads(line), "answerable": True}
@@ -81,6 +83,8 @@ def build(data_dir: Path) -> tuple[int, int]:
     if held_unanswerable < 0.2 * len(parts["heldout.jsonl"]):
         raise ValueError("the held-out file needs at least 20 % unanswerable questions")
     for name, rows in parts.items():
+        if name == "heldout.jsonl" and not heldout:
+            continue
         with (HERE / name).open("w", encoding="utf-8") as out:
             for row in rows:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -88,4 +92,5 @@ def build(data_dir: Path) -> tuple[int, int]:
 
 
 if __name__ == "__main__":
-    print(build(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")))  # noqa: T201
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    print(build(Path(arguments[0] if arguments else "../shared/data"), heldout="--heldout" in sys.argv))  # noqa: T201

@@ -108,3 +108,28 @@ def test_openapi_document(client: Client, platform: Platform) -> None:
     names = {p["name"] for p in operation["parameters"]}
     assert {"q", "page", "page_size", "sort", "scope", "org", "column", "subject", "type", "year", "validity"} == names
     assert "Hit" in doc["components"]["schemas"]
+    # The assistant's API is described in the same document.
+    assert {"/api/v1/assistant/ask", "/api/v1/assistant/ask/stream"} <= set(doc["paths"])
+    assert "post" in doc["paths"]["/api/v1/assistant/ask"]
+
+
+def test_facet_lists_mark_the_selected_value_and_escape_labels() -> None:
+    from gongkai.search.views import FacetGroup, FacetLink, facets_html
+
+    groups = [
+        FacetGroup(
+            name="organisation",
+            label="发布机构",
+            values=[
+                FacetLink(label="<b>甲市</b>", count=3, selected=False, url="?q=a&org=1"),
+                FacetLink(label="乙县", count=1, selected=True, url="?q=a"),
+            ],
+        ),
+        FacetGroup(name="site", label="网站", values=[FacetLink(label="甲市", count=4, selected=False, url="")]),
+    ]
+    html = str(facets_html(groups, filtered=True, clear_url="?q=a"))
+    assert '<a href="?q=a&amp;org=1">&lt;b&gt;甲市&lt;/b&gt;</a> <span class="muted">(3)</span>' in html
+    assert '<a href="?q=a" aria-current="true" class="selected">乙县</a>' in html
+    assert "已选，点击取消" in html and "清除筛选条件" in html
+    assert "<li>甲市 <span" in html  # the site group: counts only, no links
+    assert str(facets_html([], filtered=False, clear_url="")) == ""

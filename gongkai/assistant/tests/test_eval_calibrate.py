@@ -1,0 +1,68 @@
+"""The calibration of the refusal: stratified folds, the logistic fit, out-of-fold scores
+that never see their own fold (also for the nested scope model) and the threshold rule."""
+
+import random
+from typing import Any
+
+import pytest
+
+from gongkai.assistant.eval import calibrate
+
+
+def row(answerable: bool, **features: float) -> dict[str, Any]:
+    return {"id": "", "answerable": answerable, "right3": answerable, "right1": answerable, "features": features}
+
+
+def test_folds_are_stratified_disjoint_and_complete() -> None:
+    rows = [row(True, a=1.0) for _ in range(40)] + [row(False, a=0.0) for _ in range(10)]
+    folds = calibrate.folds(rows, k=5, seed=3)
+    flat = sorted(i for fold in folds for i in fold)
+    assert flat == list(range(50))
+    for fold in folds:
+        assert sum(1 for i in fold if not rows[i]["answerable"]) == 2 and len(fold) == 10
+    assert calibrate.folds(rows, k=5, seed=3) == folds  # reproducible
+    assert calibrate.folds(rows, k=5, seed=4) != folds
+
+
+def test_fit_returns_weights_on_raw_values() -> None:
+    rng = random.Random(1)
+    rows = [row(True, a=rng.gauss(5, 1), b=rng.gauss(0, 1)) for _ in range(100)]
+    rows += [row(False, a=rng.gauss(3, 1), b=rng.gauss(0, 1)) for _ in range(100)]
+    model = calibrate.fit(rows, ("a", "b"), l2=0.1)
+    assert model.weights["a"] > 1.0 and abs(model.weights["b"]) < 0.5
+    assert model.confidence({"a": 6.0, "b": 0.0}) > 0.9 > 0.1 > model.confidence({"a": 2.0, "b": 0.0})
+    # A row without features (nothing to search for) has no confidence.
+    assert model.confidence({}) == 0.0
+
+
+def test_out_of_fold_scores_do_not_memorise() -> None:
+    """Random embeddings with random labels: a scope model fitted on all rows separates them
+    in-sample, but out-of-fold (nested) the semantic values are no better than chance."""
+    rng = random.Random(7)
+    rows = []
+    for n in range(80):
+        r = row(n % 2 == 0, a=0.0)
+        r["embedding"] = [rng.gauss(0, 1) for _ in range(60)]
+        rows.append(r)
+    in_sample = calibrate.fit_scope(rows, l2=0.01)
+    correct = sum((calibrate.scope_feature(in_sample, r) > 0) == r["answerable"] for r in rows)
+    assert correct >= 76
+    values = calibrate.semantic_out_of_fold(rows, seed=0)
+    correct = sum((v > 0) == r["answerable"] for v, r in zip(values, rows, strict=True))
+    assert correct <= 56
+    runs = calibrate.out_of_fold(rows, ("a", "semantic"), repeats=1)
+    assert len(runs) == 1 and len(runs[0]) == len(rows)
+
+
+def test_threshold_rule_prefers_the_recall_margin() -> None:
+    rows = [row(True) for _ in range(8)] + [row(False) for _ in range(4)]
+    # Confidences: answerable ones high, one unanswerable hard to tell from them.
+    scores = [0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.3, 0.1, 0.2, 0.25, 0.5]
+    chosen, verdict = calibrate.choose(rows, [scores])
+    assert verdict == "goals met with the recall margin"
+    assert chosen["recall"] == 1.0 and chosen["precision"] >= calibrate.PRECISION_GOAL
+    assert 0.5 < chosen["threshold"] <= 0.6
+    measured = calibrate.measure(rows, scores, 0.4)
+    assert measured == pytest.approx(
+        {"threshold": 0.4, "recall": 0.75, "precision": 0.75, "right3": 7 / 8, "right1": 7 / 8}
+    )

@@ -1,0 +1,179 @@
+"""Caches of the search surfaces: finished result pages, and the labels of facet buckets.
+
+Result pages. The anonymous search page and the search API keep what they answered in a
+cache shared by the server's processes, keyed by the index's generation token (which
+changes with every commit of the outbox worker and every rebuild), the site, the host,
+the language, the display mode and the normalised query string. Before a cached answer
+is served, the items it shows are checked against `public_items()` with one query on
+their ids: an item withdrawn a moment ago (before the worker has applied the outbox and
+so changed the generation) makes the entry stale, and the page is computed afresh, in
+which it no longer appears. The cache is `CACHES["search"]` when the settings define
+it, else the default cache when that is shared (Redis, with GONGKAI_REDIS_URL), else a
+file cache in `search_dir()/cache` (shared by the processes of one machine).
+
+Facet labels. The names of bodies, catalog columns, subject categories and the site of
+each body change rarely: they are kept per process for LABEL_TTL_SECONDS and dropped at
+once (in this process) when one of those rows is saved or deleted (apps.py connects the
+signals); other processes follow within the TTL.
+"""
+
+import hashlib
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.filebased import FileBasedCache
+from django.http import HttpRequest
+from django.utils import translation
+
+from gongkai.core.models import Organisation, Site
+from gongkai.publishing.models import CatalogColumn, SubjectCategory
+from gongkai.publishing.selectors import public_items
+
+from . import index
+
+RESULT_TTL_SECONDS = 120
+LABEL_TTL_SECONDS = 300.0
+_FILE_CACHE_ENTRIES = 5000
+
+# --- result pages ----------------------------------------------------------------------
+
+_file_caches: dict[str, FileBasedCache] = {}
+_file_lock = threading.Lock()
+
+
+# Backends that live inside one process: no use for answers shared by the web processes.
+_PER_PROCESS = ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
+
+
+def results_cache() -> BaseCache:
+    configured = getattr(settings, "CACHES", {})
+    if "search" in configured:
+        return caches["search"]
+    if configured.get("default", {}).get("BACKEND", _PER_PROCESS[0]) not in _PER_PROCESS:
+        return caches["default"]  # e.g. Redis (GONGKAI_REDIS_URL)
+    folder = str(Path(index.search_dir()) / "cache")
+    found = _file_caches.get(folder)
+    if found is None:
+        with _file_lock:
+            found = _file_caches.get(folder)
+            if found is None:
+                found = FileBasedCache(
+                    folder,
+                    {"TIMEOUT": RESULT_TTL_SECONDS, "OPTIONS": {"MAX_ENTRIES": _FILE_CACHE_ENTRIES}},
+                )
+                _file_caches[folder] = found
+    return found
+
+
+@dataclass
+class Entry:
+    """A finished answer and the ids of the items it shows."""
+
+    ids: list[int]
+    content: bytes
+    content_type: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def result_key(kind: str, request: HttpRequest, *, site_id: int | None, elder: bool = False) -> str:
+    """The key of an answer: the generation of the index as of now (so reload the
+    reader first), the site, host, language, display mode and sorted query string."""
+    index.reader()
+    query = sorted((k, v) for k, values in request.GET.lists() for v in values)
+    raw = "\x1f".join(
+        [
+            kind,
+            index.generation_token(),
+            str(site_id or 0),
+            request.get_host(),
+            translation.get_language() or "",
+            "elder" if elder else "",
+            repr(query),
+        ]
+    )
+    return "gk-search:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def all_public(ids: Iterable[int]) -> bool:
+    """Whether every item is public now (one query)."""
+    wanted = set(ids)
+    if not wanted:
+        return True
+    return public_items().filter(pk__in=wanted).count() == len(wanted)
+
+
+def get(key: str) -> Entry | None:
+    """The cached answer, if its items are all still public."""
+    entry = results_cache().get(key)
+    if not isinstance(entry, Entry):
+        return None
+    if not all_public(entry.ids):
+        results_cache().delete(key)
+        return None
+    return entry
+
+
+def put(key: str, entry: Entry) -> None:
+    results_cache().set(key, entry, RESULT_TTL_SECONDS)
+
+
+# --- facet labels ---------------------------------------------------------------------------
+
+
+@dataclass
+class Labels:
+    organisations: dict[int, str]
+    columns: dict[int, str]
+    subjects: dict[int, str]
+    # body id → (site slug, site name) of the site it publishes on
+    site_of: dict[int, tuple[str, str]]
+    # body id → the Site it publishes on (for item addresses)
+    sites: dict[int, Site]
+    loaded_at: float
+
+
+_labels_lock = threading.Lock()
+_labels: Labels | None = None
+
+
+def _load_labels() -> Labels:
+    sites = {s.organisation_id: s for s in Site.objects.select_related("organisation")}
+    organisations: dict[int, str] = {}
+    site_of: dict[int, tuple[str, str]] = {}
+    site_objects: dict[int, Site] = {}
+    for pk, name, path in Organisation.objects.values_list("pk", "name", "path"):
+        organisations[pk] = name
+        ancestors = [int(part) for part in path.strip("/").split("/") if part]
+        site = next((sites[a] for a in reversed(ancestors) if a in sites), None)
+        if site is not None:
+            site_of[pk] = (site.slug, site.name)
+            site_objects[pk] = site
+    columns = dict(CatalogColumn.objects.values_list("pk", "title"))
+    subjects = dict(SubjectCategory.objects.values_list("pk", "name"))
+    return Labels(organisations, columns, subjects, site_of, site_objects, time.monotonic())
+
+
+def labels() -> Labels:
+    """The facet labels, read at most every LABEL_TTL_SECONDS (4 queries)."""
+    global _labels
+    current = _labels
+    if current is not None and time.monotonic() - current.loaded_at < LABEL_TTL_SECONDS:
+        return current
+    with _labels_lock:
+        current = _labels
+        if current is None or time.monotonic() - current.loaded_at >= LABEL_TTL_SECONDS:
+            current = _labels = _load_labels()
+        return current
+
+
+def forget_labels(*_args: Any, **_kwargs: Any) -> None:
+    """Drop the labels (a body, column, subject or site was saved or deleted)."""
+    global _labels
+    with _labels_lock:
+        _labels = None

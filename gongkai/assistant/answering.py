@@ -39,7 +39,7 @@ from django.urls import NoReverseMatch, reverse
 from gongkai.publishing.selectors import public_items
 from gongkai.search import analysis, index
 
-from . import dense, retrieval
+from . import dense, interpretations, retrieval
 from . import passages as splitting
 
 # Questions are cut to this many characters before analysis.
@@ -128,6 +128,8 @@ class Answer:
     sentences: list[Sentence] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     follow_ups: list[str] = field(default_factory=list)
+    # 政策解读 linked to the cited documents (interpretations.linked): not citations.
+    interpretations: list[dict[str, str]] = field(default_factory=list)
     question_types: list[str] = field(default_factory=list)
     missing_terms: list[str] = field(default_factory=list)
     search_url: str = ""
@@ -160,6 +162,7 @@ class Answer:
             "basis": self.basis,
             "cited_external_ids": self.cited_external_ids,
             "follow_ups": self.follow_ups,
+            "interpretations": self.interpretations,
             "question_types": self.question_types,
             "missing_terms": self.missing_terms,
             "search_url": self.search_url,
@@ -339,7 +342,7 @@ def _item_url(pk: int) -> str:
         return f"/gk/item/{pk}/"
 
 
-def _search_url(question: str) -> str:
+def search_url(question: str) -> str:
     try:
         base = reverse("web:search")
     except NoReverseMatch:
@@ -360,17 +363,38 @@ def _citation(scored: retrieval.ScoredPassage) -> Citation:
 
 
 def _best_sentences(scored: retrieval.ScoredPassage, units: list[retrieval.QueryUnit]) -> list[str]:
-    """The passage's sentences that hold most of the question's weight, verbatim, in order."""
+    """The passage's sentences that hold most of the question's weight, verbatim, in order.
+
+    Chosen greedily by the weight of the question words a sentence adds to those already
+    chosen, so that the answer covers the question rather than repeating its commonest
+    words: for 职工退休后可以提取住房公积金吗 the article's lead-in (职工…可以提取住房公积金…：)
+    and then its item （二）离休、退休的, not three sentences that all say 职工 and 提取."""
     parts = splitting.sentences(scored.passage.text)
     if len(parts) <= MAX_ANSWER_SENTENCES:
         return parts
-    weights: list[tuple[float, int]] = []
-    for position, sentence in enumerate(parts):
+    found: list[frozenset[int]] = []
+    for sentence in parts:
         normalised = analysis.normalize(sentence)
-        value = sum(u.idf for u in units if any("".join(w) in normalised for w, _, _ in u.alternatives if w))
-        weights.append((value + (0.01 if position == 0 else 0.0), position))
-    chosen = sorted(p for _, p in sorted(weights, key=lambda x: (-x[0], x[1]))[:MAX_ANSWER_SENTENCES])
-    return [parts[p] for p in chosen]
+        found.append(
+            frozenset(
+                n for n, u in enumerate(units) if any("".join(w) in normalised for w, _, _ in u.alternatives if w)
+            )
+        )
+
+    def weight(held: frozenset[int]) -> float:
+        return sum(units[n].idf for n in held)
+
+    chosen: list[int] = []
+    covered: frozenset[int] = frozenset()
+    while len(chosen) < MAX_ANSWER_SENTENCES:
+        left = [p for p in range(len(parts)) if p not in chosen]
+        best = max(
+            left,
+            key=lambda p: (weight(found[p] - covered), weight(found[p]) + (0.01 if p == 0 else 0.0), -p),
+        )
+        chosen.append(best)
+        covered |= found[best]
+    return [parts[p] for p in sorted(chosen)]
 
 
 FOLLOW_UP_TEMPLATES = {
@@ -410,7 +434,7 @@ def answer(question: str, *, scope: list[int] | None = None) -> Answer:
     started = time.perf_counter()
     text = " ".join((question or "").split())[:MAX_QUESTION_CHARS]
     result = Answer(question=text, refused=True, message="")
-    result.search_url = _search_url(text) if text else ""
+    result.search_url = search_url(text) if text else ""
     try:
         return _answer(result, text, scope)
     finally:
@@ -476,7 +500,9 @@ def _answer(result: Answer, text: str, scope: list[int] | None) -> Answer:
     by_title: dict[str, retrieval.RankedDocument] = {}
     for document in documents:
         by_title.setdefault(document.hit.title, document)
-    result.citations = [_citation(d.best) for d in list(by_title.values())[:MAX_CITATIONS]]
+    cited = list(by_title.values())[:MAX_CITATIONS]
+    result.citations = [_citation(d.best) for d in cited]
+    result.interpretations = interpretations.linked([d.hit.id for d in cited], scope=scope)
     result.follow_ups = _follow_ups(found.units, found.types, best.matched)
     result.message = f"根据已发布的文件，{result.citations[0].basis}规定："
     return result

@@ -6,7 +6,7 @@ true when relevant ids are given). Reported:
 - cited-right@1 / @3: over answerable questions, a relevant document is the first
   citation / among the first three (a refusal cites nothing, so counts as wrong);
 - refusal precision and recall, the unanswerable questions being the positives;
-- latency p50 / p95 in milliseconds (the whole answer, search included).
+- latency p50 / p95 in milliseconds (the whole answer, FAQ lookup and search included).
 """
 
 import json
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .answering import Answer, answer
+from . import services
+from .answering import Answer
 
 
 class EvalFileError(ValueError):
@@ -62,6 +63,12 @@ def percentile(values: list[float], share: float) -> float:
         return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
+
+
+def answer(question: str) -> Answer:
+    """The answer every surface gives (FAQ exact match, then the extractive answer), not
+    recorded: an evaluation run is not a citizen's question."""
+    return services.question_ask(question, record=False).answer
 
 
 def evaluate(path: Path, *, each: Callable[[Question, Answer], None] | None = None) -> dict[str, Any]:

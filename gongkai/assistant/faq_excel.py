@@ -146,3 +146,29 @@ def parse(content: bytes) -> Parsed:
     if not raw and not result.errors:
         result.errors.append("表格中没有数据行。")
     return result
+
+
+TEMPLATE_EXAMPLE = (
+    "社保断缴了还能补缴吗？",
+    "社保断了能补交吗|社保中断后怎么补缴",
+    "可以补缴。具体办法以社会保险经办机构的规定为准。",
+    "",
+    "2027-12-31",
+)
+
+
+def template() -> bytes:
+    """An empty FAQ workbook: the header row parse() reads and one example row."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # noqa: S101 (a new workbook has its sheet)
+    sheet.title = "常见问题"
+    sheet.append(["问题", "相似问法", "答案", "来源文件", "复核日期"])
+    sheet.append(list(TEMPLATE_EXAMPLE))
+    for column, width in zip("ABCDE", (30, 40, 60, 30, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -16,16 +16,21 @@ default 8 seconds). What keeps it honest:
   or date in it (Arabic digits, or Chinese numerals before a unit: 十五个工作日, 三年) must
   occur in a passage. Unsupported sentences are dropped; if none is left, or the model
   says it cannot answer, the extractive answer stands.
-* A timeout, an HTTP error or an unreadable reply returns None: the caller keeps the
-  extractive answer.
+* The reply is streamed: each sentence is checked and handed on as soon as the model has
+  written it (rephrase_stream), so the page shows it at once.
+* A timeout (as a whole, default 8 s), an HTTP error or an unreadable reply before the first
+  supported sentence leaves the extractive answer; after it, the checked sentences so far
+  stand.
 """
 
+import dataclasses
 import json
 import logging
 import re
+import time
 import unicodedata
-import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -118,29 +123,63 @@ def messages_for(question: str, sources: list[Source]) -> list[dict[str, str]]:
     ]
 
 
-def _complete(messages: list[dict[str, str]]) -> str | None:
+def _timeout() -> float:
+    return float(str(_setting("TIMEOUT", DEFAULT_TIMEOUT) or DEFAULT_TIMEOUT))
+
+
+def _content(choice: object) -> str:
+    """The text of one choice of a reply: a streamed `delta` or a whole `message`."""
+    if not isinstance(choice, dict):
+        return ""
+    part = choice.get("delta") or choice.get("message") or {}
+    content = part.get("content") if isinstance(part, dict) else None
+    return content if isinstance(content, str) else ""
+
+
+def _chunks(messages: list[dict[str, str]]) -> Iterator[str]:
+    """The model's reply as it arrives: asked with "stream": true, read as server-sent events
+    (`data: {...choices[0].delta.content}` … `data: [DONE]`); a server that answers with one
+    JSON document instead gives one chunk. Within the timeout as a whole, not per read: when it
+    has passed, reading stops. A failure ends the reply (logged); the caller keeps what was
+    checked so far, or the extractive answer."""
     base = str(_setting("BASE_URL")).rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        logger.warning("assistant LLM: base URL must be http(s)")
+        return
     body = json.dumps(
-        {"model": str(_setting("MODEL") or ""), "messages": messages, "temperature": 0, "stream": False},
+        {"model": str(_setting("MODEL") or ""), "messages": messages, "temperature": 0, "stream": True},
         ensure_ascii=False,
     ).encode("utf-8")
-    headers = {"Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json", "Accept": "text/event-stream, application/json"}
     key = str(_setting("API_KEY") or "")
     if key:
         headers["Authorization"] = f"Bearer {key}"
-    timeout = float(str(_setting("TIMEOUT", DEFAULT_TIMEOUT) or DEFAULT_TIMEOUT))
-    if not base.startswith(("http://", "https://")):
-        logger.warning("assistant LLM: base URL must be http(s)")
-        return None
+    timeout = _timeout()
+    deadline = time.monotonic() + timeout
     request = urllib.request.Request(f"{base}/chat/completions", data=body, headers=headers, method="POST")  # noqa: S310 (scheme checked)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked)
-            reply = json.loads(response.read().decode("utf-8"))
-        content = reply["choices"][0]["message"]["content"]
-    except (OSError, TimeoutError, ValueError, KeyError, IndexError, TypeError, urllib.error.URLError) as exc:
+            if "text/event-stream" not in str(response.headers.get("Content-Type", "")):
+                reply = json.loads(response.read().decode("utf-8"))
+                yield _content(reply["choices"][0])
+                return
+            for raw in response:
+                if time.monotonic() > deadline:
+                    logger.warning("assistant LLM: reply cut at the %.1f s timeout", timeout)
+                    return
+                line = raw.decode("utf-8").strip()
+                if not line.startswith("data:"):
+                    continue
+                data = line[5:].strip()
+                if data == "[DONE]":
+                    return
+                event = json.loads(data)
+                choices = event.get("choices") if isinstance(event, dict) else None
+                if choices:
+                    yield _content(choices[0])
+    except (OSError, TimeoutError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         logger.warning("assistant LLM unavailable: %s", exc)
-        return None
-    return content if isinstance(content, str) else None
+        return
 
 
 # --- checking the reply ----------------------------------------------------------------------
@@ -187,53 +226,75 @@ def numbers_supported(sentence: str, passages: list[str]) -> bool:
     return True
 
 
-def checked_sentences(reply: str, sources: list[Source]) -> list[answering.Sentence]:
-    """The reply's sentences that the passages support, each with the citation of the
-    passage that supports it best (the one it names, when that one supports it)."""
+def _checked(raw: str, sources: list[Source]) -> answering.Sentence | None:
+    """One sentence of the reply with the citation of the passage that supports it best (the
+    one it names, when that one supports it), or None when no passage supports it."""
+    named = [int(n) for n in _MARKER.findall(raw)]
+    sentence = _MARKER.sub("", raw).strip()
+    if len(_bigrams(sentence)) < 2 or CANNOT_ANSWER in sentence:
+        return None
     texts = [s.text for s in sources]
-    kept: list[answering.Sentence] = []
-    for raw in _SENTENCE.findall(reply):
-        named = [int(n) for n in _MARKER.findall(raw)]
-        sentence = _MARKER.sub("", raw).strip()
-        if len(_bigrams(sentence)) < 2 or CANNOT_ANSWER in sentence:
-            continue
-        if not numbers_supported(sentence, texts):
-            continue
-        scores = [support(sentence, t) for t in texts]
-        best = max(range(len(sources)), key=lambda i: scores[i])
-        for n in named:
-            if 1 <= n <= len(sources) and scores[n - 1] >= MIN_BIGRAM_SUPPORT:
-                best = n - 1
-                break
-        if scores[best] >= MIN_BIGRAM_SUPPORT:
-            kept.append(answering.Sentence(sentence, sources[best].citation))
-        if len(kept) >= MAX_REPLY_SENTENCES:
+    if not numbers_supported(sentence, texts):
+        return None
+    scores = [support(sentence, t) for t in texts]
+    best = max(range(len(sources)), key=lambda i: scores[i])
+    for n in named:
+        if 1 <= n <= len(sources) and scores[n - 1] >= MIN_BIGRAM_SUPPORT:
+            best = n - 1
             break
-    return kept
+    if scores[best] < MIN_BIGRAM_SUPPORT:
+        return None
+    return answering.Sentence(sentence, sources[best].citation)
+
+
+def checked_sentences(reply: str, sources: list[Source]) -> list[answering.Sentence]:
+    """The reply's sentences that the passages support (at most MAX_REPLY_SENTENCES)."""
+    kept = [s for s in (_checked(raw, sources) for raw in _SENTENCE.findall(reply)) if s is not None]
+    return kept[:MAX_REPLY_SENTENCES]
+
+
+_LAST_END = re.compile(r"[。！？；!?\n](?=[^。！？；!?\n]*$)")
+
+
+def rephrase_stream(answer: answering.Answer) -> Iterator[answering.Sentence]:
+    """The model's rephrasing of the answer, one checked sentence at a time, each as soon as
+    the model has finished writing it (the page shows it at once). Nothing is yielded when the
+    model is off, cannot answer, fails or times out before its first supported sentence: the
+    caller then keeps the extractive answer."""
+    if answer.refused or not enabled():
+        return
+    sources = sources_for(answer)
+    if not sources:
+        return
+    pending = ""
+    kept = 0
+    for chunk in _chunks(messages_for(answer.question, sources)):
+        pending += chunk
+        if kept == 0 and pending.lstrip().startswith(CANNOT_ANSWER):
+            return
+        end = _LAST_END.search(pending)
+        if end is None:
+            continue
+        complete, pending = pending[: end.end()], pending[end.end() :]
+        for raw in _SENTENCE.findall(complete):
+            sentence = _checked(raw, sources)
+            if sentence is not None:
+                kept += 1
+                yield sentence
+                if kept >= MAX_REPLY_SENTENCES:
+                    return
+    if pending.lstrip().startswith(CANNOT_ANSWER):
+        return
+    for raw in _SENTENCE.findall(pending):
+        sentence = _checked(raw, sources)
+        if sentence is not None and kept < MAX_REPLY_SENTENCES:
+            kept += 1
+            yield sentence
 
 
 def rephrase(answer: answering.Answer) -> answering.Answer | None:
     """The answer rephrased by the model from its passages, or None (keep the extractive one)."""
-    if answer.refused or not enabled():
-        return None
-    sources = sources_for(answer)
-    if not sources:
-        return None
-    reply = _complete(messages_for(answer.question, sources))
-    if not reply or reply.strip().startswith(CANNOT_ANSWER):
-        return None
-    sentences = checked_sentences(reply, sources)
+    sentences = list(rephrase_stream(answer))
     if not sentences:
         return None
-    return answering.Answer(
-        question=answer.question,
-        refused=False,
-        message=answer.message,
-        sentences=sentences,
-        citations=answer.citations,
-        follow_ups=answer.follow_ups,
-        question_types=answer.question_types,
-        confidence=answer.confidence,
-        took_ms=answer.took_ms,
-        search_url=answer.search_url,
-    )
+    return dataclasses.replace(answer, sentences=sentences)

@@ -67,6 +67,20 @@ _ANSWER: dict[str, Any] = {
         "basis": {"type": "array", "items": {"type": "string"}},
         "refused": {"type": "boolean", "description": "已发布文件中没有找到答案"},
         "follow_ups": {"type": "array", "items": {"type": "string"}, "description": "推荐追问"},
+        "interpretations": {
+            "type": "array",
+            "description": "与所引文件关联的政策解读",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "external_id": {"type": "string"},
+                    "title": {"type": "string"},
+                    "doc_number": {"type": "string"},
+                    "url": {"type": "string"},
+                    "interprets": {"type": "string", "description": "所解读文件的地址"},
+                },
+            },
+        },
         "missing_terms": {"type": "array", "items": {"type": "string"}},
         "search_url": {"type": "string", "description": "站内搜索地址"},
         "request_url": {"type": "string", "description": "依申请公开地址"},
@@ -101,8 +115,9 @@ def paths() -> dict[str, Any]:
                 "operationId": "assistantAskStream",
                 "summary": "政策问答（流式）",
                 "description": (
-                    "与 /api/v1/assistant/ask 相同的回答，以 NDJSON 逐行发送：start、message、每句一条 sentence、"
-                    "citations（依据和推荐追问），最后 done（refused、question_id、feedback_token）。"
+                    "与 /api/v1/assistant/ask 相同的回答，以 NDJSON 逐行发送，每行生成后立即发出：start、message、"
+                    "每句一条 sentence（配置大模型时，每句核对原文后随模型输出逐句发送）、"
+                    "citations（依据、政策解读和推荐追问），最后 done（refused、question_id、feedback_token）。"
                 ),
                 "requestBody": _REQUEST,
                 "responses": {

@@ -3,10 +3,11 @@
 delete, import). Each function is one complete state change: the permission check
 (access.py), the rows and the audit record."""
 
+import dataclasses
 import datetime as dt
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -115,13 +116,43 @@ def faq_as_answer(question: str, found: FaqAnswer, *, took_ms: float = 0.0) -> a
     )
 
 
-def question_ask(question: str, *, scope: list[int] | None = None, record: bool = True) -> Asked:
-    """Answer a citizen's question on the public surfaces (API, panel, /wd/ page).
+def _mask_answer(result: answering.Answer) -> None:
+    """Personal data of the question does not travel further than the answer to the asker
+    needs: the question echoed, the words a refusal says it could not find, and the search
+    link (which lands in access and search logs) carry it masked, and the LLM is sent the
+    masked question. Retrieval itself read the question as asked (an ID number matches no
+    document either way)."""
+    masked = mask_personal(result.question)
+    if masked == result.question:
+        return
+    result.question = masked
+    result.missing_terms = [t for t in result.missing_terms if mask_personal(t) == t]
+    result.message = mask_personal(result.message)
+    if result.search_url:
+        result.search_url = answering.search_url(masked)
+
+
+@dataclass
+class AskStep:
+    """One step of an answer as it is produced (question_stream):
+    "message" (the answer's lead or refusal, `answer` set), "sentence" (one sentence, as soon
+    as it is ready) and finally "done" (`asked` set: the whole answer, stored)."""
+
+    kind: str
+    answer: answering.Answer | None = None
+    sentence: answering.Sentence | None = None
+    asked: Asked | None = None
+
+
+def question_stream(question: str, *, scope: list[int] | None = None, record: bool = True) -> Iterator[AskStep]:
+    """Answer a citizen's question on the public surfaces (API, panel, /wd/ page, CLI), step
+    by step so that the page shows each sentence as soon as it is ready.
 
     1. An FAQ entry whose phrasing equals the normalised question answers directly.
     2. Otherwise the extractive answer; when an LLM endpoint is configured and the answer is
-       not a refusal, llm.rephrase may combine its passages into fluent sentences, each checked
-       against them; on any failure the extractive answer stands.
+       not a refusal, the model's rephrasing is streamed, each sentence checked against the
+       passages before it is sent (llm.rephrase_stream); when the model gives no supported
+       sentence (off, timeout, error, "cannot answer") the extractive sentences are sent.
     The question is stored masked, with its triage row (hot list, staff queue).
     """
     started = time.perf_counter()
@@ -132,13 +163,31 @@ def question_ask(question: str, *, scope: list[int] | None = None, record: bool 
         source = "faq"
     else:
         result = answering.answer(question, scope=scope)
-        if not result.refused and llm.enabled():
-            rephrased = llm.rephrase(result)
-            if rephrased is not None:
-                result, source = rephrased, "llm"
+    _mask_answer(result)
+    yield AskStep("message", answer=result)
+    if source == "extractive" and not result.refused and llm.enabled():
+        streamed: list[answering.Sentence] = []
+        for sentence in llm.rephrase_stream(result):
+            streamed.append(sentence)
+            yield AskStep("sentence", sentence=sentence)
+        if streamed:
+            result, source = dataclasses.replace(result, sentences=streamed), "llm"
+    if source != "llm":
+        for sentence in result.sentences:
+            yield AskStep("sentence", sentence=sentence)
     result.took_ms = round((time.perf_counter() - started) * 1000, 2)
-    asked = _record(question, result) if record else None
-    return Asked(answer=result, question=asked, source=source)
+    # An empty question (only spaces or punctuation) is answered with a prompt, not stored:
+    # it would only fill the staff queue with blank refusals.
+    asked = _record(question, result) if record and normalise(question) else None
+    yield AskStep("done", asked=Asked(answer=result, question=asked, source=source))
+
+
+def question_ask(question: str, *, scope: list[int] | None = None, record: bool = True) -> Asked:
+    """The whole answer of question_stream at once (the JSON API, the /wd/ page, the CLI)."""
+    for step in question_stream(question, scope=scope, record=record):
+        if step.asked is not None:
+            return step.asked
+    raise AssertionError("question_stream ends with its answer")  # pragma: no cover
 
 
 # --- feedback and triage ---------------------------------------------------------------------

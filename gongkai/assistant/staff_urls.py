@@ -9,6 +9,7 @@ urlpatterns = [
     path("", staff_views.faq_list, name="faq_list"),
     path("new/", staff_views.faq_create, name="faq_create"),
     path("import/", staff_views.faq_import, name="faq_import"),
+    path("import/template.xlsx", staff_views.faq_import_template, name="faq_import_template"),
     path("<int:pk>/edit/", staff_views.faq_edit, name="faq_edit"),
     path("<int:pk>/delete/", staff_views.faq_delete, name="faq_delete"),
     path("questions/", staff_views.questions, name="questions"),

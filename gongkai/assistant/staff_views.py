@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -112,6 +113,8 @@ def faq_create(request: HttpRequest) -> HttpResponse:
         initial: dict[str, Any] = {"active": True}
         if from_question is not None:
             initial["question"] = from_question.question_masked[:300]
+            # A down-voted answer's citations are where the curator starts looking.
+            initial["sources"] = "\n".join(from_question.cited_external_ids[:3])
         first = organisations.first()
         if first is not None:
             initial["organisation"] = first.pk
@@ -176,6 +179,18 @@ def faq_import(request: HttpRequest) -> HttpResponse:
     else:
         form = FaqImportForm(organisations=organisations)
     return render(request, "assistant/staff/faq_import.html", {"form": form, "errors": errors})
+
+
+@_guarded
+@require_http_methods(["GET", "HEAD"])
+def faq_import_template(request: HttpRequest) -> HttpResponse:
+    """The workbook to fill in for the import (header row and one example row)."""
+    _require_curator(request)
+    response = HttpResponse(
+        faq_excel.template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('常见问题导入模板.xlsx')}"
+    return response
 
 
 def _week(request: HttpRequest) -> dt.date:

@@ -131,6 +131,7 @@ def answer_json(asked: services.Asked) -> dict[str, Any]:
         "basis": result.basis,
         "refused": result.refused,
         "follow_ups": result.follow_ups,
+        "interpretations": result.interpretations,
         "missing_terms": result.missing_terms,
         "search_url": result.search_url,
         "request_url": REQUEST_FORM_URL,
@@ -190,16 +191,28 @@ def _line(event: str, **data: Any) -> bytes:
 def _events(question: str, scope: list[int] | None) -> Iterator[bytes]:
     yield _line("start", question=question[: answering.MAX_QUESTION_CHARS])
     try:
-        payload = answer_json(services.question_ask(question, scope=scope))
+        # Each step goes out as soon as it is ready: the lead at once, then every sentence
+        # (an LLM's checked sentences one by one as the model writes them), then the rest.
+        for step in services.question_stream(question, scope=scope):
+            if step.answer is not None:
+                yield _line("message", text=step.answer.message, refused=step.answer.refused)
+            elif step.sentence is not None:
+                sentence = step.sentence
+                yield _line("sentence", text=sentence.text, citation=_citation_json(sentence.citation))
+            elif step.asked is not None:
+                payload = answer_json(step.asked)
     except Exception:
         # The status line has gone out already: say so in the stream, and log the failure.
         logger.exception("assistant: answering failed")
         yield _line("error", error="暂时无法回答，请稍后再试。")
         return
-    yield _line("message", text=payload["message"], refused=payload["refused"])
-    for sentence in payload["sentences"]:
-        yield _line("sentence", **sentence)
-    yield _line("citations", citations=payload["citations"], basis=payload["basis"], follow_ups=payload["follow_ups"])
+    yield _line(
+        "citations",
+        citations=payload["citations"],
+        basis=payload["basis"],
+        follow_ups=payload["follow_ups"],
+        interpretations=payload["interpretations"],
+    )
     yield _line(
         "done",
         refused=payload["refused"],

@@ -2,8 +2,13 @@
 answered with citations, 有用 pressed and stored; Esc closes and gives focus back; on a
 360 px phone it fits the screen; 长者模式 enlarges it."""
 
+import json
 import os
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +91,11 @@ def test_refusal_offers_search_and_request_form(site_url: str, page: Any) -> Non
 
 
 def test_phone_width_and_elder_mode(site_url: str, browser: Any) -> None:
+    from gongkai.assistant import services
+    from gongkai.assistant.tests.surfaces import ANSWERABLE
+
+    for _ in range(2):
+        services.question_ask(ANSWERABLE)
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
     try:
         page = context.new_page()
@@ -103,10 +113,17 @@ def test_phone_width_and_elder_mode(site_url: str, browser: Any) -> None:
         panel.wait_for(state="visible")
         elder = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.gk-assistant-note')).fontSize)")
         assert elder > normal * 1.2
+        panel.locator("[data-assistant-hot] button").first.wait_for()  # this week's hot questions
         page.locator("#gk-assistant-q").fill("职工购买自住住房可以提取住房公积金吗？")
         page.locator("[data-assistant-form] button[type=submit]").click()
-        panel.locator(".gk-answer-sentences li").first.wait_for()
+        first = panel.locator(".gk-answer-sentences li").first
+        first.wait_for()
         page.screenshot(path=str(SCREENSHOTS / "assistant-panel-360-elder.png"))
+        # The answer has the room: the hot list gives way, the first sentence is in view.
+        assert panel.locator("[data-assistant-hot]").is_hidden()
+        log = panel.locator("[data-assistant-log]").bounding_box()
+        line = first.bounding_box()
+        assert log["y"] <= line["y"] and line["y"] + 20 <= log["y"] + log["height"]
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
@@ -127,3 +144,85 @@ def test_without_scripts_the_button_leads_to_the_plain_page(site_url: str, brows
         assert AnswerFeedback.objects.get().helpful is True
     finally:
         context.close()
+
+
+@pytest.fixture
+def streaming_model(settings: Any) -> Iterator[list[tuple[float, str]]]:
+    """A fake OpenAI-compatible model on 127.0.0.1 that streams its reply (server-sent
+    events), each chunk after its delay."""
+    chunks: list[tuple[float, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                for wait, text in chunks:
+                    time.sleep(wait)
+                    event = {"choices": [{"index": 0, "delta": {"content": text}}]}
+                    self.wfile.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
+                    self.wfile.flush()
+                self.wfile.write(b"data: [DONE]\n\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.GONGKAI_ASSISTANT_LLM_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    settings.GONGKAI_ASSISTANT_LLM_TIMEOUT = 8
+    try:
+        yield chunks
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_sentences_appear_as_the_model_writes_them(
+    site_url: str, page: Any, streaming_model: list[tuple[float, str]]
+) -> None:
+    """With an LLM configured, the panel shows the first checked sentence while the model is
+    still writing the second."""
+    streaming_model.extend(
+        [
+            (0.0, "职工离休、退休的，可以提取住房公积金账户内的存储余额[1]。"),
+            (3.0, "职工购买自住住房的，可以提取住房公积金账户内的存储余额[1]。"),
+        ]
+    )
+    page.goto(f"{site_url}/")
+    page.locator("[data-assistant-open]").click()
+    page.locator("#gk-assistant-q").fill("职工退休了可以提取住房公积金吗")
+    page.keyboard.press("Enter")
+    sentences = page.locator("#gk-assistant-panel .gk-answer-sentences li")
+    sentences.first.wait_for(timeout=2500)
+    assert sentences.count() == 1 and "离休、退休" in sentences.first.inner_text()
+    assert page.locator(".gk-answer-feedback").count() == 0  # the answer is not finished yet
+    sentences.nth(1).wait_for(timeout=8000)
+    page.locator(".gk-answer-feedback").wait_for()
+    assert AskedQuestion.objects.get().cited_external_ids[0] == "t-fund"
+
+
+def test_panel_names_the_interpretation_of_the_cited_document(site_url: str, page: Any) -> None:
+    from gongkai.core.models import Organisation
+    from gongkai.publishing import services as publishing
+    from gongkai.publishing.models import InfoItem
+    from gongkai.search.tests.factories import index_items
+    from gongkai.web.tests.factories import published_in
+
+    desk = make_desk(Organisation.objects.get(name="甲市教育局"), "e2e_reading")
+    reading = published_in(desk, None, "《甲市住房公积金提取管理办法》政策解读", external_id="t-reading")
+    index_items([reading])
+    publishing.item_set_related(actor=desk.editor, item=reading, related=[InfoItem.objects.get(external_id="t-fund")])
+    page.goto(f"{site_url}/")
+    page.locator("[data-assistant-open]").click()
+    page.locator("#gk-assistant-q").fill("职工购买自住住房可以提取住房公积金吗？")
+    page.keyboard.press("Enter")
+    link = page.locator("#gk-assistant-panel .gk-answer-readings a")
+    link.wait_for()
+    assert link.inner_text() == "《甲市住房公积金提取管理办法》政策解读"
+    assert link.get_attribute("href") == f"/gk/item/{reading.pk}/"

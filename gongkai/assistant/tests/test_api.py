@@ -235,7 +235,27 @@ def test_stream_reports_a_failure_as_an_event(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("index unavailable")
 
-    monkeypatch.setattr(views.services, "question_ask", broken)
+    monkeypatch.setattr(views.services, "question_stream", broken)
     events = stream_events(post(client, STREAM, {"question": ANSWERABLE}))
     assert [e["event"] for e in events] == ["start", "error"]
     assert "暂时无法回答" in events[-1]["error"]
+
+
+def test_id_number_does_not_travel_into_links_or_refusal_text(client: Client, items: dict[str, InfoItem]) -> None:
+    """A refusal names the words it could not find and links the search: neither carries
+    the ID number (the search link ends up in access and search logs)."""
+    number = "11010519491231002X"
+    data = post(client, ASK, {"question": f"我的身份证号是{number}，{UNANSWERABLE}"}).json()
+    assert data["refused"] is True
+    text = json.dumps(data, ensure_ascii=False)
+    assert number not in text and "49123" not in text
+    assert data["question"].startswith("我的身份证号是1101**********002X")
+    assert data["search_url"].startswith("/search/?q=") and "1101" in data["search_url"]
+    assert all(number not in term for term in data["missing_terms"])
+    events = [
+        json.loads(line)
+        for line in b"".join(post(client, STREAM, {"question": f"{number}，{UNANSWERABLE}"}).streaming_content)
+        .decode()
+        .splitlines()
+    ]
+    assert number not in json.dumps(events[1:], ensure_ascii=False)

@@ -231,3 +231,37 @@ def test_stored_question_masking_kept(desk: Desk, items: dict[str, InfoItem]) ->
     stored = AskedQuestion.objects.get()
     assert "13812345678" not in stored.question_masked
     assert QuestionTriage.objects.get(question=stored).had_personal_data
+
+
+def test_cli_and_eval_use_the_faq_like_the_api(
+    desk: Desk, items: dict[str, InfoItem], client: Any, tmp_path: Any
+) -> None:
+    """The FAQ answers the same question the same way on every surface: API, CLI and eval."""
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_entry(desk, items, sources=[items["allowance"]])
+    question = "社保断缴了，还能补缴吗？"
+    api = client.post("/api/v1/assistant/ask", {"question": question}, content_type="application/json").json()
+    assert api["source"] == "faq" and [c["external_id"] for c in api["citations"]] == ["t-allowance"]
+    out = StringIO()
+    call_command("ask", question, "--json", stdout=out)
+    cli = json.loads(out.getvalue())
+    assert cli["source"] == "faq" and cli["refused"] is False
+    assert cli["cited_external_ids"] == ["t-allowance"]
+    assert "".join(s["text"] for s in cli["answer"]) == api["answer"] == "可以补缴。具体以社保经办机构的规定为准。"
+    out = StringIO()
+    call_command("ask", question, stdout=out)
+    assert "引用：t-allowance" in out.getvalue() and "来源：常见问题" in out.getvalue()
+    path = tmp_path / "eval.jsonl"
+    row = {"question": question, "relevant_external_ids": ["t-allowance"], "answerable": True}
+    path.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
+    out = StringIO()
+    call_command("ask", "eval", str(path), "--json", stdout=out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert lines[0] == {"question": question, "refused": False, "cited_external_ids": ["t-allowance"]}
+    assert lines[1]["cited_right@1"] == 1.0
+    # The eval run is not a citizen's question: only the API's and the CLI's are stored.
+    assert AskedQuestion.objects.count() == 3

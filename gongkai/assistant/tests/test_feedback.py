@@ -130,3 +130,11 @@ def test_concurrent_votes_store_one(platform: Any) -> None:
     assert sorted(outcomes) == ["refused", "stored"]
     triage = QuestionTriage.objects.get(question=question)
     assert triage.helpful_count + triage.unhelpful_count == 1
+
+
+def test_empty_questions_are_not_stored(items: dict[str, InfoItem]) -> None:
+    for empty in ("", "   ", "？？！"):
+        asked = services.question_ask(empty)
+        assert asked.answer.refused and "请输入" in asked.answer.message and asked.question is None
+    assert not AskedQuestion.objects.exists()
+    assert list(selectors.question_queue()) == []

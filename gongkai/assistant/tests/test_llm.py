@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from gongkai.assistant import answering, llm, services
+from gongkai.assistant.models import AskedQuestion
 from gongkai.publishing.models import InfoItem
 from gongkai.publishing.tests.factories import Desk
 
@@ -29,6 +30,8 @@ class FakeModel:
         self.reply: str = ""
         self.status = 200
         self.delay = 0.0
+        # When set, the reply is streamed as server-sent events: (seconds to wait, text) each.
+        self.chunks: list[tuple[float, str]] = []
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
 
@@ -44,6 +47,9 @@ def fake() -> Iterator[tuple[FakeModel, str]]:
             model.headers.append(dict(self.headers))
             if model.delay:
                 time.sleep(model.delay)
+            if model.chunks:
+                self.stream()
+                return
             payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": model.reply}}]}).encode()
             try:
                 self.send_response(model.status)
@@ -51,6 +57,21 @@ def fake() -> Iterator[tuple[FakeModel, str]]:
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def stream(self) -> None:
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                for wait, text in model.chunks:
+                    time.sleep(wait)
+                    event = {"choices": [{"index": 0, "delta": {"content": text}}]}
+                    self.wfile.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
+                    self.wfile.flush()
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
@@ -195,3 +216,67 @@ def test_api_reports_llm_answer(configured: FakeModel, items: dict[str, InfoItem
     data = response.json()
     assert data["source"] == "llm" and data["refused"] is False
     assert data["sentences"][0]["citation"]["external_id"] == "t-fund"
+
+
+def test_stream_sends_each_checked_sentence_as_the_model_writes_it(
+    configured: FakeModel, items: dict[str, InfoItem], client: Client
+) -> None:
+    """The page gets the first sentence while the model is still writing the second; a
+    sentence no passage supports is dropped from the stream too."""
+    cache.clear()
+    configured.chunks = [
+        (0.0, "职工离休、退休的，可以提取"),
+        (0.0, "住房公积金账户内的存储余额[1]。每人另有5000元补贴。"),
+        (1.5, "职工购买自住住房的，可以提取住房公积金账户内的存储余额[1]。"),
+    ]
+    response: Any = client.post(
+        "/api/v1/assistant/ask/stream", {"question": "职工退休了可以提取住房公积金吗"}, content_type="application/json"
+    )
+    arrived: list[tuple[float, dict[str, Any]]] = []
+    for chunk in response.streaming_content:
+        for line in chunk.decode("utf-8").splitlines():
+            arrived.append((time.perf_counter(), json.loads(line)))
+    sentences = [(at, e) for at, e in arrived if e["event"] == "sentence"]
+    assert [e["text"] for _, e in sentences] == [
+        "职工离休、退休的，可以提取住房公积金账户内的存储余额。",
+        "职工购买自住住房的，可以提取住房公积金账户内的存储余额。",
+    ]
+    assert sentences[1][0] - sentences[0][0] > 1.0  # the first was on the page before the second was written
+    assert all(e["citation"]["external_id"] == "t-fund" for _, e in sentences)
+    assert configured.requests[0]["stream"] is True
+    done = arrived[-1][1]
+    assert done["event"] == "done" and done["source"] == "llm"
+    stored = AskedQuestion.objects.get(pk=done["question_id"])
+    assert stored.cited_external_ids[0] == "t-fund" and not stored.refused
+
+
+def test_timeout_counts_for_the_whole_reply(configured: FakeModel, items: dict[str, InfoItem], settings: Any) -> None:
+    """A model that keeps trickling is cut at the timeout: the checked sentences so far stand;
+    one that has said nothing supported by then leaves the extractive answer."""
+    settings.GONGKAI_ASSISTANT_LLM_TIMEOUT = 1
+    configured.chunks = [
+        (0.0, "职工离休、退休的，可以提取住房公积金账户内的存储余额[1]。"),
+        *[(0.4, "职工") for _ in range(8)],
+    ]
+    started = time.perf_counter()
+    asked = services.question_ask("职工退休了可以提取住房公积金吗")
+    assert time.perf_counter() - started < 2.5
+    assert asked.source == "llm"
+    assert [s.text for s in asked.answer.sentences] == ["职工离休、退休的，可以提取住房公积金账户内的存储余额。"]
+    configured.chunks = [(0.4, "职工") for _ in range(8)]
+    asked = services.question_ask("职工退休了可以提取住房公积金吗")
+    assert asked.source == "extractive" and asked.answer.sentences[0].citation.external_id == "t-fund"
+
+
+def test_default_timeout_is_eight_seconds(settings: Any) -> None:
+    del settings.GONGKAI_ASSISTANT_LLM_TIMEOUT
+    assert llm._timeout() == llm.DEFAULT_TIMEOUT == 8.0
+
+
+def test_the_model_is_not_sent_personal_data(configured: FakeModel, items: dict[str, InfoItem]) -> None:
+    configured.reply = "职工离休、退休的，可以提取住房公积金账户内的存储余额[1]。"
+    asked = services.question_ask("我身份证11010519491231002X，手机13812341234，职工退休了可以提取住房公积金吗")
+    assert asked.source == "llm"
+    sent = json.dumps(configured.requests[0], ensure_ascii=False)
+    assert "11010519491231002X" not in sent and "13812341234" not in sent
+    assert "职工退休了可以提取住房公积金吗" in sent

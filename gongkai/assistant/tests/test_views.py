@@ -229,6 +229,25 @@ def test_faq_import_page(client: Client, desk: Desk, items: dict[str, InfoItem])
     assert ".xlsx" in wrong_type.content.decode()
 
 
+def test_faq_import_template_downloads_and_imports(client: Client, desk: Desk, platform: Platform) -> None:
+    client.force_login(desk.editor)
+    page = client.get("/staff/assistant/import/").content.decode()
+    assert 'href="/staff/assistant/import/template.xlsx"' in page
+    response = client.get("/staff/assistant/import/template.xlsx")
+    assert response.status_code == 200 and response["Content-Type"].endswith("spreadsheetml.sheet")
+    assert "attachment" in response["Content-Disposition"]
+    # The template, as downloaded, is a valid import (its example row).
+    imported = client.post(
+        "/staff/assistant/import/",
+        {"organisation": desk.org.pk, "file": SimpleUploadedFile("t.xlsx", response.content)},
+    )
+    assert imported.status_code == 302
+    entry = FaqEntry.objects.get()
+    assert entry.question == "社保断缴了还能补缴吗？" and entry.variants == ["社保断了能补交吗", "社保中断后怎么补缴"]
+    client.logout()
+    assert client.get("/staff/assistant/import/template.xlsx").status_code == 302  # sign in first
+
+
 # --- staff: question queue ----------------------------------------------------------------------
 
 
@@ -255,6 +274,8 @@ def test_queue_turn_into_faq_and_handle(
     # 转为常见问题: the form opens prefilled; saving takes the question out of the queue.
     form = client.get(f"/staff/assistant/new/?from={disliked.pk}").content.decode()
     assert "低保应当向哪里申请？" in form
+    # The down-voted answer's citations are the draft's sources.
+    assert re.search(r'<textarea name="sources"[^>]*>\s*t-allowance', form)
     response = client.post(
         f"/staff/assistant/new/?from={disliked.pk}",
         {

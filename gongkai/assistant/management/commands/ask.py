@@ -18,6 +18,8 @@ from gongkai.assistant.answering import Answer
 from gongkai.core.models import Site
 from gongkai.core.selectors import site_organisations
 
+SOURCES = {"faq": "常见问题", "llm": "大模型改写（逐句核对原文）", "extractive": "文件原文摘录"}
+
 
 class Command(BaseCommand):
     help = "智能政策问答：按已发布的文件回答问题；eval FILE 评测"
@@ -42,13 +44,16 @@ class Command(BaseCommand):
             if site is None:
                 raise CommandError(f"没有标识为“{options['site']}”的网站。")
             scope = list(site_organisations(site).values_list("pk", flat=True))
-        result = services.ask(" ".join(words), scope=scope)
+        # The same path as the API and the panel: an FAQ entry whose phrasing equals the
+        # normalised question answers directly, else the extractive answer (rephrased by the
+        # LLM when one is configured); the question is stored masked.
+        asked = services.question_ask(" ".join(words), scope=scope)
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
+            self.stdout.write(json.dumps(asked.answer.as_json() | {"source": asked.source}, ensure_ascii=False))
         else:
-            self.show(result)
+            self.show(asked.answer, source=asked.source)
 
-    def show(self, result: Answer) -> None:
+    def show(self, result: Answer, *, source: str = "extractive") -> None:
         self.stdout.write(result.message)
         for sentence in result.sentences:
             c = sentence.citation
@@ -58,6 +63,8 @@ class Command(BaseCommand):
             )
         if result.basis:
             self.stdout.write("依据：" + "；".join(result.basis))
+        for reading in result.interpretations:
+            self.stdout.write(f"政策解读：{reading['title']} {reading['url']}")
         if result.follow_ups:
             self.stdout.write("您还可以问：" + " / ".join(result.follow_ups))
         if result.refused:
@@ -66,6 +73,8 @@ class Command(BaseCommand):
             self.stdout.write(result.request_hint)
         self.stdout.write(f"引用：{' '.join(result.cited_external_ids) or '（无）'}")
         self.stdout.write(f"未能作答：{'是' if result.refused else '否'}")
+        if not result.refused:
+            self.stdout.write(f"来源：{SOURCES.get(source, source)}")
 
     def rebuild(self, *, embed: bool) -> None:
         result = knowledge.rebuild()

@@ -75,7 +75,7 @@
           li.appendChild(b);
           hotList.appendChild(li);
         });
-        hot.hidden = !hotList.children.length;
+        hot.hidden = !hotList.children.length || log.children.length > 0;
       })
       .catch(function () { /* the hot list is optional */ });
   }
@@ -128,6 +128,16 @@
         });
         turn.appendChild(ul);
       }
+      if (event.interpretations && event.interpretations.length) {
+        turn.appendChild(el("h3", null, "政策解读"));
+        var readings = el("ul", "gk-answer-readings");
+        event.interpretations.forEach(function (x) {
+          var item = el("li");
+          item.appendChild(link(x.url, x.title));
+          readings.appendChild(item);
+        });
+        turn.appendChild(readings);
+      }
       state.followUps = event.follow_ups || [];
     } else if (event.event === "done") {
       if (event.refused) {
@@ -159,6 +169,8 @@
     if (!text || busy) { return; }
     busy = true;
     submit.disabled = true;
+    // Once a question is asked the answers need the room (a 360 px phone in 长者模式).
+    hot.hidden = true;
     var turn = el("article", "gk-answer");
     var q = el("p", "gk-question", text);
     q.insertBefore(el("span", "visually-hidden", "问："), q.firstChild);

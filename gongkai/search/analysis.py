@@ -13,6 +13,8 @@ Both go to tantivy as whitespace-joined strings on a whitespace analyzer, so the
 never re-segments anything. Queries additionally drop function words (data/stopwords.txt)
 and expand synonyms and abbreviations (data/synonyms.txt plus the `SynonymGroup` rows
 editable in the admin) at query time, so the synonym list changes without a rebuild.
+A colloquial word of a one-way rule (上户口) also matches the dictionary words inside it
+(户口), and a small number typed in digits (14) also matches it in characters (十四).
 """
 
 import re
@@ -137,10 +139,15 @@ class SynonymTable:
 
     def __init__(self, rules: Iterable[SynonymRule]) -> None:
         self.expansions: dict[str, set[str]] = {}
+        colloquial: set[str] = set()
         for rule in rules:
             for term in rule.terms:
                 others = rule.targets or tuple(t for t in rule.terms if t != term)
                 self.expansions.setdefault(term, set()).update(others)
+            if rule.targets:
+                colloquial.update(rule.terms)
+        # The left sides of one-way rules: colloquial words the documents seldom use.
+        self.colloquial = frozenset(colloquial)
         # Longest first, so 退伍军人 is found before 退伍.
         self.terms = sorted(self.expansions, key=len, reverse=True)
 
@@ -333,11 +340,31 @@ class AnalysedQuery:
         return not self.units
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(number: int) -> str:
+    """1–99 as laws write them (14 → 十四, 20 → 二十); other numbers as they are."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, ones = divmod(number, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
 def _alternative(text: str, weight: float) -> Alternative:
     return Alternative(words=tuple(words(text)) or (text,), bigrams=tuple(bigrams(text)), weight=weight)
 
 
-SYNONYM_WEIGHT = 0.7
+# An alternative found through the synonym list counts as much as the word typed: an
+# abbreviation means its full form, and a colloquial word means the legal word it maps to
+# (measured: 0.7 loses 0.025 Recall@10 on civil_tune and 0.04 MRR@10 on policy).
+SYNONYM_WEIGHT = 1.0
+# A colloquial word of the synonym list (上户口, 写遗嘱) is a word of the segmenter's
+# dictionary, so the query keeps it whole where the documents have its pieces: the
+# dictionary words inside it (户口, 遗嘱) also match as words, at this weight. Their
+# characters are already covered by the unit's bigrams, so a part adds its word only.
+PART_WEIGHT = 0.5
 
 
 def analyse_query(raw: str) -> AnalysedQuery:
@@ -361,6 +388,13 @@ def analyse_query(raw: str) -> AnalysedQuery:
         seen.add(token)
         content.append(token)
         unit = Unit(text=token, alternatives=[_alternative(token, 1.0)], parts=seg.parts(token))
+        if token in table.colloquial:
+            unit.alternatives += [
+                Alternative(words=(part,), bigrams=(), weight=PART_WEIGHT) for part in unit.parts if part not in stop
+            ]
+        if token.isdigit() and token.isascii() and 0 < int(token) < 100:
+            # Laws write small numbers in characters (十四周岁, 二年, 六个月).
+            unit.alternatives.append(_alternative(chinese_number(int(token)), 1.0))
         for term in sorted(found_terms):
             if term in token:
                 for other in table.expand(term):

@@ -89,3 +89,52 @@ def test_synonym_lines_are_parsed() -> None:
     assert analysis.parse_synonym_line("医保 医疗保障 # note") == analysis.SynonymRule(("医保", "医疗保障"))
     assert analysis.parse_synonym_line("老公 => 丈夫 配偶") == analysis.SynonymRule(("老公",), ("丈夫", "配偶"))
     assert analysis.parse_synonym_line("只有一个词") is None
+
+
+def test_small_numbers_are_written_as_laws_write_them() -> None:
+    assert analysis.chinese_number(5) == "五"
+    assert analysis.chinese_number(10) == "十"
+    assert analysis.chinese_number(14) == "十四"
+    assert analysis.chinese_number(20) == "二十"
+    assert analysis.chinese_number(99) == "九十九"
+    assert analysis.chinese_number(0) == "0"
+    assert analysis.chinese_number(2018) == "2018"
+
+
+def _alternatives(query: analysis.AnalysedQuery, text: str) -> dict[str, analysis.Alternative]:
+    unit = next(u for u in query.units if u.text == text)
+    return {"".join(a.words): a for a in unit.alternatives}
+
+
+def test_an_age_in_digits_also_matches_the_age_in_characters() -> None:
+    query = analysis.analyse_query("孩子14岁能不能自己签合同")
+    assert "十四" in _alternatives(query, "14")
+    assert "周岁" in _alternatives(query, "岁")
+    # A year stays a year.
+    assert set(_alternatives(analysis.analyse_query("2018年的政策"), "2018")) == {"2018"}
+
+
+def test_a_colloquial_compound_also_matches_its_dictionary_parts() -> None:
+    alternatives = _alternatives(analysis.analyse_query("新生儿怎么上户口"), "上户口")
+    assert "户口登记" in alternatives  # the synonym list
+    part = alternatives["户口"]
+    assert part.weight == analysis.PART_WEIGHT and part.bigrams == ()
+    # A word of the documents' own language is not taken apart.
+    assert set(_alternatives(analysis.analyse_query("个人所得税起征点"), "个人所得税")) == {"个人所得税"}
+
+
+def test_colloquial_words_find_the_legal_terms_at_full_weight() -> None:
+    for question, word, legal in (
+        ("老公失踪好几年了", "失踪", "下落不明"),
+        ("买东西被骗了", "被骗", "欺诈"),
+        ("退婚彩礼要还吗", "退婚", "解除婚约"),
+    ):
+        alternatives = _alternatives(analysis.analyse_query(question), word)
+        assert alternatives[legal].weight == analysis.SYNONYM_WEIGHT == 1.0
+    # Abbreviations count as much as what they stand for.
+    assert _alternatives(analysis.analyse_query("社保断缴"), "社保")["社会保险"].weight == 1.0
+
+
+def test_colloquial_fillers_are_stop_words() -> None:
+    units = [u.text for u in analysis.analyse_query("这样算不算欺诈，该怎么办").units]
+    assert units == ["欺诈"]

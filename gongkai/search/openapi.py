@@ -50,6 +50,10 @@ def document(*, server: str = "/") -> dict[str, Any]:
             "label": {"type": "string"},
             "count": {"type": "integer"},
             "selected": {"type": "boolean"},
+            "approximate": {
+                "type": "boolean",
+                "description": "为真时 count 是按匹配结果的抽样估算的约数（匹配超过 2 万条且检索词很常见时）",
+            },
         },
     }
     return {

@@ -69,6 +69,8 @@ class FacetLink:
     count: int
     selected: bool
     url: str
+    # an estimate from a sample of the matches (engine.FACET_EXACT_MAX): shown as 约 N
+    approximate: bool = False
 
 
 @dataclass
@@ -94,7 +96,8 @@ def facets_html(groups: list[FacetGroup], *, filtered: bool, clear_url: str) -> 
             else:
                 label = conditional_escape(v.label)
             hint = format_html(' <span class="visually-hidden">{}</span>', chosen) if v.selected else ""
-            items.append(format_html('<li>{} <span class="muted">({})</span>{}</li>', label, v.count, hint))
+            count = format_html("{}{}", _("约"), v.count) if v.approximate else str(v.count)
+            items.append(format_html('<li>{} <span class="muted">({})</span>{}</li>', label, count, hint))
         sections.append(
             format_html(
                 '<section class="facet">\n<h2>{}</h2>\n<ul>\n{}\n</ul>\n</section>',
@@ -136,7 +139,15 @@ def _page_context(request: HttpRequest, response: engine.SearchResponse, parsed:
             else:
                 key = FACET_PARAMS[name]
                 url = _query_string(current, **{key: None if value.selected else value.value, "page": None})
-            links.append(FacetLink(label=value.label, count=value.count, selected=value.selected, url=url))
+            links.append(
+                FacetLink(
+                    label=value.label,
+                    count=value.count,
+                    selected=value.selected,
+                    url=url,
+                    approximate=value.approximate,
+                )
+            )
         if name != "site":
             groups.append(FacetGroup(name=name, label=FACET_LABELS[name], values=links))
         else:
@@ -252,7 +263,16 @@ def search_json(request: HttpRequest) -> dict[str, Any]:
         "direct": _hit_json(request, response.direct, urls) if response.direct else None,
         "results": [_hit_json(request, h, urls) for h in response.hits],
         "facets": {
-            name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in values]
+            name: [
+                {
+                    "value": v.value,
+                    "label": v.label,
+                    "count": v.count,
+                    "selected": v.selected,
+                    "approximate": v.approximate,
+                }
+                for v in values
+            ]
             for name, values in response.facets.items()
         },
         "suggestions": response.suggestions,

@@ -12,15 +12,12 @@ that Django is configured for that database only.
 import argparse
 import json
 import os
-import secrets
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-CHILD_FLAG = "--child"
+from gongkai.core import benchdb
+
+CHILD_FLAG = benchdb.CHILD_FLAG
 
 
 def _child(corpus: Path, batch_size: int) -> dict[str, Any]:
@@ -60,44 +57,16 @@ def _child(corpus: Path, batch_size: int) -> dict[str, Any]:
     }
 
 
-def _run_child(database_url: str, var_dir: Path, corpus: Path, batch_size: int) -> dict[str, Any]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "GONGKAI_VAR_DIR": str(var_dir),
-        "DJANGO_SETTINGS_MODULE": "gongkai.config.settings.dev",
-        "DEBUG": "0",  # no query log: measure the import, not Django's debug bookkeeping
-    }
-    command = [sys.executable, "-m", "gongkai.publishing.bench_import", CHILD_FLAG]
-    command += ["--corpus", str(corpus), "--batch-size", str(batch_size)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
-    if done.returncode != 0:
-        raise SystemExit(f"基准测试子进程失败：\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+def _args(corpus: Path, batch_size: int) -> list[str]:
+    return ["--corpus", str(corpus), "--batch-size", str(batch_size)]
 
 
 def _sqlite(corpus: Path, batch_size: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
-        return _run_child(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", Path(tmp), corpus, batch_size)
+    return benchdb.in_sqlite("gongkai.publishing.bench_import", _args(corpus, batch_size))
 
 
 def _postgres(url: str, corpus: Path, batch_size: int) -> dict[str, Any]:
-    import psycopg
-    from psycopg import sql
-
-    name = f"gongkai_bench_{secrets.token_hex(4)}"
-    parts = urlsplit(url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    bench_url = urlunsplit(parts._replace(path=f"/{name}"))
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
-            return _run_child(bench_url, Path(tmp), corpus, batch_size)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    return benchdb.in_postgres(url, "gongkai.publishing.bench_import", _args(corpus, batch_size))
 
 
 def _default_corpus() -> Path:

@@ -15,17 +15,13 @@ import argparse
 import json
 import os
 import random
-import secrets
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-CHILD_FLAG = "--child"
+from gongkai.core import benchdb
+
+CHILD_FLAG = benchdb.CHILD_FLAG
 DEPARTMENTS = 20
 BATCH = 5000
 
@@ -121,44 +117,16 @@ def _child(requests: int, runs: int) -> dict[str, Any]:
     }
 
 
-def _run_child(database_url: str, var_dir: Path, requests: int, runs: int) -> dict[str, Any]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "GONGKAI_VAR_DIR": str(var_dir),
-        "DJANGO_SETTINGS_MODULE": "gongkai.config.settings.dev",
-        "DEBUG": "0",  # no query log: measure the report, not Django's debug bookkeeping
-    }
-    command = [sys.executable, "-m", "gongkai.reports.bench", CHILD_FLAG, "--requests", str(requests)]
-    command += ["--runs", str(runs)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
-    if done.returncode != 0:
-        raise SystemExit(f"基准测试子进程失败：\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+def _args(requests: int, runs: int) -> list[str]:
+    return ["--requests", str(requests), "--runs", str(runs)]
 
 
 def _sqlite(requests: int, runs: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
-        return _run_child(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", Path(tmp), requests, runs)
+    return benchdb.in_sqlite("gongkai.reports.bench", _args(requests, runs))
 
 
 def _postgres(url: str, requests: int, runs: int) -> dict[str, Any]:
-    import psycopg
-    from psycopg import sql
-
-    name = f"gongkai_bench_{secrets.token_hex(4)}"
-    parts = urlsplit(url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    bench_url = urlunsplit(parts._replace(path=f"/{name}"))
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
-            return _run_child(bench_url, Path(tmp), requests, runs)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    return benchdb.in_postgres(url, "gongkai.reports.bench", _args(requests, runs))
 
 
 def describe(label: str, result: dict[str, Any], *, limit: float) -> str:

@@ -54,6 +54,31 @@ def _overdue(today: dt.date) -> Q:
     return Q(status__in=RUNNING_STATUSES, due_on__lt=today)
 
 
+def _filtered(
+    result: QuerySet[DisclosureRequest],
+    *,
+    organisation: Organisation | None,
+    status: str | None,
+    q: str,
+    overdue: bool,
+    today: dt.date | None,
+) -> QuerySet[DisclosureRequest]:
+    """The list filters shared by requests_for_desk and requests_for_reading."""
+    if organisation is not None:
+        result = result.filter(organisation=organisation)
+    if status == "open":
+        result = result.filter(status__in=OPEN_STATUSES)
+    elif status:
+        result = result.filter(status=status)
+    for word in q.split()[:5]:
+        result = result.filter(
+            Q(number__icontains=word) | Q(description__icontains=word) | Q(requester_name__icontains=word)
+        )
+    if overdue:
+        result = result.filter(_overdue(_today(today)))
+    return result
+
+
 def requests_for_desk(
     *,
     user: AnyUser,
@@ -70,18 +95,7 @@ def requests_for_desk(
     RequestStatus value, or "open" for every open one; q: words found in the number, the
     description or the requester's name; overdue: open, running and past the due date."""
     result = _base().filter(organisation__in=organisations_where(user, Perm.REQUEST_HANDLE))
-    if organisation is not None:
-        result = result.filter(organisation=organisation)
-    if status == "open":
-        result = result.filter(status__in=OPEN_STATUSES)
-    elif status:
-        result = result.filter(status=status)
-    for word in q.split()[:5]:
-        result = result.filter(
-            Q(number__icontains=word) | Q(description__icontains=word) | Q(requester_name__icontains=word)
-        )
-    if overdue:
-        result = result.filter(_overdue(_today(today)))
+    result = _filtered(result, organisation=organisation, status=status, q=q, overdue=overdue, today=today)
     if assignee is not None:
         result = result.filter(assignee_id=assignee.pk)
     return result.order_by("-received_on", "-pk")
@@ -138,18 +152,7 @@ def requests_for_reading(
 ) -> QuerySet[DisclosureRequest]:
     """requests_for_desk over reading_scope: the handlers' bodies and the audited ones."""
     result = _base().filter(organisation__in=reading_scope(user))
-    if organisation is not None:
-        result = result.filter(organisation=organisation)
-    if status == "open":
-        result = result.filter(status__in=OPEN_STATUSES)
-    elif status:
-        result = result.filter(status=status)
-    for word in q.split()[:5]:
-        result = result.filter(
-            Q(number__icontains=word) | Q(description__icontains=word) | Q(requester_name__icontains=word)
-        )
-    if overdue:
-        result = result.filter(_overdue(_today(today)))
+    result = _filtered(result, organisation=organisation, status=status, q=q, overdue=overdue, today=today)
     return result.order_by("-received_on", "-pk")
 
 

@@ -296,6 +296,26 @@ def _v(form: ActionForm) -> int:
     return int(form.cleaned_data["version"])
 
 
+def _plain(form_class: type[ActionForm]) -> Callable[..., ActionForm]:
+    """The form of an action that needs nothing from the situation."""
+    return lambda s, *a, **k: form_class(*a, **k)
+
+
+def _service(
+    call: Callable[..., object], *fields: str, versioned: bool = True
+) -> Callable[[User, DisclosureRequest, Any], object]:
+    """The perform of an action whose service takes the actor, the request, the form's
+    fields under the same names and (when versioned) the version the form posted."""
+
+    def perform(user: User, req: DisclosureRequest, form: Any) -> object:
+        kwargs = {name: form.cleaned_data[name] for name in fields}
+        if versioned:
+            kwargs["version"] = _v(form)
+        return call(actor=user, request=req, **kwargs)
+
+    return perform
+
+
 ACTIONS: dict[str, Action] = {
     "assign": Action(
         title=_("分配承办人"),
@@ -308,91 +328,61 @@ ACTIONS: dict[str, Action] = {
     "ask_correction": Action(
         title=_("发出补正通知（条例第三十条）"),
         offered=lambda s: _in(*_RUNNING)(s) and not s.correction_asked,
-        form=lambda s, *a, **k: AskCorrectionForm(*a, **k),
-        perform=lambda u, r, f: services.request_ask_correction(
-            actor=u,
-            request=r,
-            asked_on=f.cleaned_data["asked_on"],
-            what=f.cleaned_data["what"],
-            respond_by=f.cleaned_data["respond_by"],
-            late_reason=f.cleaned_data["late_reason"],
-            version=_v(f),
-        ),
+        form=_plain(AskCorrectionForm),
+        perform=_service(services.request_ask_correction, "asked_on", "what", "respond_by", "late_reason"),
         done=_("已登记补正通知。"),
     ),
     "correction_received": Action(
         title=_("收到补正"),
         offered=_in(RequestStatus.CORRECTION_REQUESTED),
-        form=lambda s, *a, **k: CorrectionReceivedForm(*a, **k),
-        perform=lambda u, r, f: services.request_correction_received(
-            actor=u, request=r, received_on=f.cleaned_data["received_on"], note=f.cleaned_data["note"], version=_v(f)
-        ),
+        form=_plain(CorrectionReceivedForm),
+        perform=_service(services.request_correction_received, "received_on", "note"),
         done=_("已登记收到补正，答复期限重新计算。"),
         collapsed=False,
     ),
     "abandon": Action(
         title=_("逾期未补正，视为放弃"),
         offered=_in(RequestStatus.CORRECTION_REQUESTED),
-        form=lambda s, *a, **k: AbandonForm(*a, **k),
-        perform=lambda u, r, f: services.request_abandon(actor=u, request=r, on=f.cleaned_data["on"], version=_v(f)),
+        form=_plain(AbandonForm),
+        perform=_service(services.request_abandon, "on"),
         done=_("已登记为视为放弃申请。"),
     ),
     "pause": Action(
         title=_("开始征求意见（第三方或其他机关）"),
         offered=_in(*_RUNNING),
-        form=lambda s, *a, **k: PauseForm(*a, **k),
-        perform=lambda u, r, f: services.request_pause(
-            actor=u,
-            request=r,
-            kind=f.cleaned_data["kind"],
-            started_on=f.cleaned_data["started_on"],
-            note=f.cleaned_data["note"],
-            version=_v(f),
-        ),
+        form=_plain(PauseForm),
+        perform=_service(services.request_pause, "kind", "started_on", "note"),
         done=_("已登记开始征求意见，期间不计入答复期限。"),
     ),
     "resume": Action(
         title=_("征求意见结束"),
         offered=_in(RequestStatus.PAUSED),
-        form=lambda s, *a, **k: ResumeForm(*a, **k),
-        perform=lambda u, r, f: services.request_resume(
-            actor=u, request=r, ended_on=f.cleaned_data["ended_on"], note=f.cleaned_data["note"], version=_v(f)
-        ),
+        form=_plain(ResumeForm),
+        perform=_service(services.request_resume, "ended_on", "note"),
         done=_("已登记征求意见结束。"),
         collapsed=False,
     ),
     "extend": Action(
         title=_("批准延期答复（条例第三十三条第二款）"),
         offered=lambda s: s.approve and s.req.status in _EXTENDABLE and not s.req.extended,
-        form=lambda s, *a, **k: ExtendForm(*a, **k),
-        perform=lambda u, r, f: services.request_extend(
-            actor=u,
-            request=r,
-            days=f.cleaned_data["days"],
-            approved_on=f.cleaned_data["approved_on"],
-            reason=f.cleaned_data["reason"],
-            version=_v(f),
-        ),
+        form=_plain(ExtendForm),
+        perform=_service(services.request_extend, "days", "approved_on", "reason"),
         done=_("已批准延期答复。"),
         perm=Perm.EXTENSION_APPROVE,
     ),
     "custom_period": Action(
         title=_("确定合理答复期限（条例第三十五条）"),
         offered=lambda s: s.approve and s.req.status in _EXTENDABLE,
-        form=lambda s, *a, **k: CustomPeriodForm(*a, **k),
-        perform=lambda u, r, f: services.request_set_custom_period(
-            actor=u, request=r, days=f.cleaned_data["days"], reason=f.cleaned_data["reason"], version=_v(f)
-        ),
+        form=_plain(CustomPeriodForm),
+        perform=_service(services.request_set_custom_period, "days", "reason"),
         done=_("已确定合理答复期限。"),
         perm=Perm.EXTENSION_APPROVE,
     ),
     "fee_notice": Action(
         title=_("发出收费通知"),
         offered=lambda s: s.handle and s.fees_on and s.req.status in _EXTENDABLE and s.open_notice is None,
-        form=lambda s, *a, **k: FeeNoticeForm(*a, **k),
-        perform=lambda u, r, f: fee_services.fee_notice_issue(
-            actor=u, request=r, method=f.cleaned_data["method"], quantity=f.cleaned_data["quantity"]
-        ),
+        form=_plain(FeeNoticeForm),
+        perform=_service(fee_services.fee_notice_issue, "method", "quantity", versioned=False),
         done=_("已登记收费通知。"),
     ),
     "fee_payment": Action(
@@ -405,34 +395,23 @@ ACTIONS: dict[str, Action] = {
     "reply": Action(
         title=_("答复"),
         offered=_in(*_RUNNING),
-        form=lambda s, *a, **k: ReplyForm(*a, **k),
-        perform=lambda u, r, f: services.request_reply(
-            actor=u,
-            request=r,
-            result_code=f.cleaned_data["result_code"],
-            replied_on=f.cleaned_data["replied_on"],
-            note=f.cleaned_data["note"],
-            version=_v(f),
-        ),
+        form=_plain(ReplyForm),
+        perform=_service(services.request_reply, "result_code", "replied_on", "note"),
         done=_("已登记答复。"),
         collapsed=False,
     ),
     "close": Action(
         title=_("办结归档（条例第四十五条）"),
         offered=_in(RequestStatus.REPLIED),
-        form=lambda s, *a, **k: CloseForm(*a, **k),
-        perform=lambda u, r, f: services.request_close(
-            actor=u, request=r, on=f.cleaned_data["on"], note=f.cleaned_data["note"], version=_v(f)
-        ),
+        form=_plain(CloseForm),
+        perform=_service(services.request_close, "on", "note"),
         done=_("已办结归档。"),
     ),
     "withdraw": Action(
         title=_("申请人撤回申请"),
         offered=lambda s: s.handle and s.req.is_open,
-        form=lambda s, *a, **k: WithdrawForm(*a, **k),
-        perform=lambda u, r, f: services.request_withdraw(
-            actor=u, request=r, on=f.cleaned_data["on"], note=f.cleaned_data["note"], version=_v(f)
-        ),
+        form=_plain(WithdrawForm),
+        perform=_service(services.request_withdraw, "on", "note"),
         done=_("已登记撤回。"),
     ),
     "letter": Action(
@@ -451,22 +430,15 @@ ACTIONS: dict[str, Action] = {
             and s.req.result_code in (ResultCode.DISCLOSED, ResultCode.PARTLY_DISCLOSED)
             and s.req.released_item_id is None
         ),
-        form=lambda s, *a, **k: ReleaseForm(*a, **k),
+        form=_plain(ReleaseForm),
         perform=lambda u, r, f: services.request_release_to_item(actor=u, request=r),
         done=_("已生成主动公开信息草稿，请在信息管理中完善后提交审核。"),
     ),
     "review": Action(
         title=_("登记行政复议或诉讼"),
         offered=lambda s: s.handle and not s.req.is_open,
-        form=lambda s, *a, **k: ReviewRecordForm(*a, **k),
-        perform=lambda u, r, f: services.review_record_add(
-            actor=u,
-            request=r,
-            kind=f.cleaned_data["kind"],
-            outcome=f.cleaned_data["outcome"],
-            filed_on=f.cleaned_data["filed_on"],
-            note=f.cleaned_data["note"],
-        ),
+        form=_plain(ReviewRecordForm),
+        perform=_service(services.review_record_add, "kind", "outcome", "filed_on", "note", versioned=False),
         done=_("已登记复议诉讼。"),
     ),
     "review_update": Action(

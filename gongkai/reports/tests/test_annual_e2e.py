@@ -4,11 +4,11 @@ officer saves the texts and sends the report with the keyboard alone."""
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from gongkai.core.tests.browser import launch_chromium
 from gongkai.core.tests.factories import PASSWORD, make_org
 from gongkai.publishing.models import InfoItem, ItemState
 from gongkai.publishing.tests.factories import make_desk
@@ -17,33 +17,13 @@ from gongkai.reports.tests.factories import import_ledger, office
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
 OVERFLOW_JS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 ACTIVE_JS = "() => ({tag: document.activeElement.tagName, text: (document.activeElement.textContent || '').trim()})"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI: {CHROMIUM} is missing", pytrace=False)
-        pytest.skip(f"SKIPPED E2E TESTS: {CHROMIUM} is missing (scripts/ensure-browser.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=["--headless", "--no-sandbox", "--disable-gpu"]
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    yield from launch_chromium()
 
 
 def test_phone_width_and_keyboard_only(browser: Any, transactional_db: None, live_server: Any) -> None:

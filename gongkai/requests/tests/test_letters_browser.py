@@ -2,7 +2,6 @@
 tests/e2e): on a 360 px phone, by keyboard, a broken template refused with its Chinese message,
 a good one taken, the template downloaded."""
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,35 +11,16 @@ from django.urls import reverse
 from docx import Document
 
 from gongkai.core.models import AuditChainHead
+from gongkai.core.tests.browser import launch_chromium
 from gongkai.core.tests.factories import PASSWORD
 from gongkai.requests.models import LetterTemplate
 
 from .factories import desk
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing", pytrace=False)
-        pytest.skip(f"SKIPPED BROWSER TEST: {CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    yield from launch_chromium()
 
 
 def docx_file(path: Path, *paragraphs: str) -> Path:

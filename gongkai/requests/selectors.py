@@ -30,6 +30,7 @@ from .models import (
     DisclosureRequest,
     EventKind,
     FeeNotice,
+    Letter,
     PauseKind,
     RequestAttachment,
     RequestEvent,
@@ -166,6 +167,12 @@ def request_for_desk(*, user: AnyUser, pk: int) -> DisclosureRequest:
     """One request in the user's scope; DisclosureRequest.DoesNotExist otherwise (a 404, the
     same as a request that does not exist)."""
     return _base().filter(organisation__in=organisations_where(user, Perm.REQUEST_HANDLE)).get(pk=pk)
+
+
+def letter_for_reading(*, user: AnyUser, pk: int) -> Letter:
+    """A letter of a request the user handles or audits (reading_scope); Letter.DoesNotExist
+    otherwise."""
+    return Letter.objects.select_related("request").get(pk=pk, request__organisation__in=reading_scope(user))
 
 
 def can_see_personal_data(*, user: AnyUser, request: DisclosureRequest) -> bool:

@@ -59,26 +59,17 @@ def _organisation(request: HttpRequest, org_id: int) -> Organisation:
 
 
 def _disclosure_request(request: HttpRequest, request_id: int) -> DisclosureRequest:
-    req = (
-        DisclosureRequest.objects.select_related("organisation")
-        .filter(pk=request_id, organisation__in=handled_organisations(request.user))
-        .first()
-    )
-    if req is None:
-        raise Http404("没有这个申请，或您无权办理。")
-    return req
+    try:
+        return selectors.request_for_desk(user=request.user, pk=request_id)
+    except DisclosureRequest.DoesNotExist:
+        raise Http404("没有这个申请，或您无权办理。") from None
 
 
 def _letter(request: HttpRequest, letter_id: int) -> Letter:
-    """A letter of a request the user handles or audits (selectors.reading_scope)."""
-    letter = (
-        Letter.objects.select_related("request")
-        .filter(pk=letter_id, request__organisation__in=selectors.reading_scope(request.user))
-        .first()
-    )
-    if letter is None:
-        raise Http404("没有这份文书，或您无权查看。")
-    return letter
+    try:
+        return selectors.letter_for_reading(user=request.user, pk=letter_id)
+    except Letter.DoesNotExist:
+        raise Http404("没有这份文书，或您无权查看。") from None
 
 
 def _url(request: HttpRequest, name: str, *args: Any) -> str:

@@ -394,11 +394,14 @@ def article_scores(aq: analysis.AnalysedQuery) -> dict[int, float]:
     for (score, _), pk in zip(result.hits, searcher.fast_field_values("id", addresses), strict=True):
         if pk is None:
             continue
-        seen = counts.get(int(pk), 0)
+        seen = counts.get(pk, 0)
         if seen < ARTICLE_TOP:
-            totals[int(pk)] = totals.get(int(pk), 0.0) + float(score) * ARTICLE_DECAY**seen
-            counts[int(pk)] = seen + 1
-    return dict(sorted(totals.items(), key=lambda pair: -pair[1]))
+            totals[pk] = totals.get(pk, 0.0) + score * _DECAY[seen]
+            counts[pk] = seen + 1
+    return {int(pk): total for pk, total in sorted(totals.items(), key=lambda pair: -pair[1])}
+
+
+_DECAY = [ARTICLE_DECAY**n for n in range(ARTICLE_TOP)]
 
 
 def rerank(ranked: list[tuple[float, int]], articles: dict[int, float]) -> list[tuple[float, int]]:

@@ -5,9 +5,9 @@ in simplified characters or half-width digits marks the traditional or full-widt
 of the document; the marked fragment is always the document's own text, HTML-escaped.
 """
 
-from collections.abc import Iterable
+import html
+from collections.abc import Iterable, Sequence
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import analysis
@@ -36,8 +36,10 @@ def _spans(normalised: str, terms: list[str]) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _render(original: str, origin: list[int], spans: list[tuple[int, int]], lo: int, hi: int) -> str:
-    """original[lo:hi] escaped, with the spans (in normalised offsets) marked."""
+def _render(original: str, origin: Sequence[int], spans: list[tuple[int, int]], lo: int, hi: int) -> str:
+    """original[lo:hi] escaped, with the spans (in normalised offsets) marked. (The
+    standard library's escape: Django's, the same escaping, costs a lazy-string check
+    per call, a tenth of a page of hits.)"""
     out: list[str] = []
     cursor = lo
     for start, end in spans:
@@ -47,10 +49,10 @@ def _render(original: str, origin: list[int], spans: list[tuple[int, int]], lo: 
         o_start, o_end = max(o_start, lo), min(o_end, hi)
         if o_start < cursor:
             continue
-        out.append(escape(original[cursor:o_start]))
-        out.append(f"<mark>{escape(original[o_start:o_end])}</mark>")
+        out.append(html.escape(original[cursor:o_start]))
+        out.append(f"<mark>{html.escape(original[o_start:o_end])}</mark>")
         cursor = o_end
-    out.append(escape(original[cursor:hi]))
+    out.append(html.escape(original[cursor:hi]))
     return "".join(out)
 
 
@@ -58,7 +60,7 @@ def mark(text: str, terms: Iterable[str]) -> SafeString:
     """The whole text with the terms marked (for titles)."""
     normalised, origin = analysis.normalize_with_map(text)
     if len(normalised) != len(origin):
-        return mark_safe(escape(text))  # noqa: S308 (escaped above)
+        return mark_safe(html.escape(text))  # noqa: S308 (escaped above)
     return mark_safe(_render(text, origin, _spans(normalised, list(terms)), 0, len(text)))  # noqa: S308
 
 
@@ -72,7 +74,7 @@ def snippet(text: str, terms: Iterable[str], *, size: int = SNIPPET_CHARS) -> Sa
     spans = _spans(normalised, list(terms)) if len(normalised) == len(origin) else []
     if not spans:
         cut = text[:size]
-        return mark_safe(escape(cut) + ("…" if len(text) > size else ""))  # noqa: S308
+        return mark_safe(html.escape(cut) + ("…" if len(text) > size else ""))  # noqa: S308
     # The window starting at some span that covers the most distinct terms, then most spans.
     best = (0, 0, 0)
     last = 0

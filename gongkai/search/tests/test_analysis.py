@@ -18,6 +18,28 @@ def test_normalize_with_map_points_back_to_the_original() -> None:
     assert [text[i] for i in origin] == list(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "根据《中华人民共和国民法典》第一千零七十六条，夫妻双方自愿离婚的，应当签订书面离婚协议。",
+        "國務院關於醫療保險的規定（ＡＢＣ１２３）：Ｅｍａｉｌ；ＱＱ。",
+        "面积约120㎡，见第①项、第Ⅷ条，ﬁle 与 İstanbul，e\u0301 组合字符",
+        "表情😀与𝐀𝐁，全角空格\u3000和半角 Space，UPPER lower",
+        "",
+    ],
+)
+def test_the_fast_normalisation_with_map_equals_the_character_by_character_one(text: str) -> None:
+    fast, origin = analysis.normalize_with_map(text)
+    slow, slow_origin = analysis._normalize_with_map_slowly(text)
+    assert fast == slow
+    assert list(origin) == list(slow_origin)
+
+
+def test_plain_text_takes_the_fast_normalisation() -> None:
+    _, origin = analysis.normalize_with_map("關於ＡＢ１號，（一）申请条件：")
+    assert isinstance(origin, range)
+
+
 def test_words_use_the_domain_dictionary() -> None:
     assert "住房公积金" in analysis.words(analysis.normalize("提取住房公积金的条件"))
     assert "最低生活保障" in analysis.words(analysis.normalize("申请最低生活保障"))

@@ -391,14 +391,15 @@ def article_scores(aq: analysis.AnalysedQuery) -> dict[int, float]:
         return {}
     totals: dict[int, float] = {}
     counts: dict[int, int] = {}
-    for (score, _), pk in zip(result.hits, searcher.fast_field_values("id", addresses), strict=True):
-        if pk is None:
+    for (score, _), value in zip(result.hits, searcher.fast_field_values("id", addresses), strict=True):
+        if value is None:
             continue
+        pk = int(value)
         seen = counts.get(pk, 0)
         if seen < ARTICLE_TOP:
             totals[pk] = totals.get(pk, 0.0) + score * _DECAY[seen]
             counts[pk] = seen + 1
-    return {int(pk): total for pk, total in sorted(totals.items(), key=lambda pair: -pair[1])}
+    return dict(sorted(totals.items(), key=lambda pair: -pair[1]))
 
 
 _DECAY = [ARTICLE_DECAY**n for n in range(ARTICLE_TOP)]

@@ -18,6 +18,7 @@ signals); other processes follow within the TTL.
 """
 
 import hashlib
+import itertools
 import threading
 import time
 from collections.abc import Iterable
@@ -43,12 +44,29 @@ _FILE_CACHE_ENTRIES = 5000
 
 # --- result pages ----------------------------------------------------------------------
 
-_file_caches: dict[str, FileBasedCache] = {}
+_file_caches: dict[str, "_ResultFiles"] = {}
 _file_lock = threading.Lock()
 
 
 # Backends that live inside one process: no use for answers shared by the web processes.
 _PER_PROCESS = ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
+
+
+class _ResultFiles(FileBasedCache):
+    """Django's file cache, counting its files on every CULL_EVERY-th write only: Django
+    lists the whole folder on every write to decide whether to cull, which with a few
+    thousand entries was a sixth of a search page not in the cache. Between counts the
+    folder can outgrow MAX_ENTRIES by at most CULL_EVERY entries per process."""
+
+    CULL_EVERY = 100
+
+    def __init__(self, folder: str, params: dict[str, Any]) -> None:
+        super().__init__(folder, params)
+        self._writes = itertools.count()
+
+    def _cull(self) -> None:
+        if next(self._writes) % self.CULL_EVERY == 0:
+            super()._cull()
 
 
 def results_cache() -> BaseCache:
@@ -63,7 +81,7 @@ def results_cache() -> BaseCache:
         with _file_lock:
             found = _file_caches.get(folder)
             if found is None:
-                found = FileBasedCache(
+                found = _ResultFiles(
                     folder,
                     {"TIMEOUT": RESULT_TTL_SECONDS, "OPTIONS": {"MAX_ENTRIES": _FILE_CACHE_ENTRIES}},
                 )
@@ -136,6 +154,8 @@ class Labels:
     # body id → the Site it publishes on (for item addresses)
     sites: dict[int, Site]
     loaded_at: float
+    # site id → the bodies publishing on it, in the order of the tree (site_organisations)
+    site_bodies: dict[int, list[int]] = field(default_factory=dict)
 
 
 _labels_lock = threading.Lock()
@@ -147,16 +167,18 @@ def _load_labels() -> Labels:
     organisations: dict[int, str] = {}
     site_of: dict[int, tuple[str, str]] = {}
     site_objects: dict[int, Site] = {}
-    for pk, name, path in Organisation.objects.values_list("pk", "name", "path"):
+    site_bodies: dict[int, list[int]] = {}
+    for pk, name, path in Organisation.objects.order_by("path").values_list("pk", "name", "path"):
         organisations[pk] = name
         ancestors = [int(part) for part in path.strip("/").split("/") if part]
         site = next((sites[a] for a in reversed(ancestors) if a in sites), None)
         if site is not None:
             site_of[pk] = (site.slug, site.name)
             site_objects[pk] = site
+            site_bodies.setdefault(site.pk, []).append(pk)
     columns = dict(CatalogColumn.objects.values_list("pk", "title"))
     subjects = dict(SubjectCategory.objects.values_list("pk", "name"))
-    return Labels(organisations, columns, subjects, site_of, site_objects, time.monotonic())
+    return Labels(organisations, columns, subjects, site_of, site_objects, time.monotonic(), site_bodies)
 
 
 def labels() -> Labels:

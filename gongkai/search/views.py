@@ -41,7 +41,14 @@ FACET_PARAMS = {
 
 
 def _scope(site: Site | None) -> list[int] | None:
-    return list(site_organisations(site).values_list("pk", flat=True)) if site is not None else None
+    """The bodies publishing on the site, from the per-process labels (cache.py: they
+    follow a change of the tree within LABEL_TTL_SECONDS), else from the database."""
+    if site is None:
+        return None
+    bodies = cache.labels().site_bodies.get(site.pk)
+    if bodies is not None:
+        return list(bodies)
+    return list(site_organisations(site).values_list("pk", flat=True))
 
 
 class _Urls:

@@ -1,5 +1,6 @@
 """The result cache of the search page and API, and the facet-label cache."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,8 +43,9 @@ def test_a_repeated_page_comes_from_the_cache(client: Client, corpus: Corpus, dj
 def test_the_search_page_query_count_is_pinned(client: Client, corpus: Corpus, django_assert_num_queries: Any) -> None:
     cache.labels()  # facet labels are loaded once per process (4 queries), then kept
     analysis.synonyms()  # the admin's synonym rows: once every 30 s
-    # site (middleware), the site's bodies (2), the page's items, the site's navigation.
-    with django_assert_num_queries(5):
+    # site (middleware), the page's items, the site's navigation (the site's bodies come
+    # with the labels).
+    with django_assert_num_queries(3):
         _page(client, sort="date")
 
 
@@ -107,3 +109,25 @@ def test_facet_labels_are_read_once_per_ttl(
     monkeypatch.setattr(cache, "LABEL_TTL_SECONDS", 0.0)
     with django_assert_num_queries(4):
         cache.labels()
+
+
+def test_the_file_cache_counts_its_files_every_hundredth_write_only(tmp_path: Path) -> None:
+    from gongkai.search.cache import _ResultFiles
+
+    files = _ResultFiles(str(tmp_path), {"TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 150, "CULL_FREQUENCY": 2}})
+    listed = 0
+    original = files._list_cache_files
+
+    def counting() -> list[str]:
+        nonlocal listed
+        listed += 1
+        return original()
+
+    files._list_cache_files = counting  # type: ignore[method-assign]
+    for n in range(250):
+        files.set(f"k{n}", n)
+    assert listed == 3  # writes 0, 100 and 200
+    # at write 100 there were 100 files (under 150: kept); at write 200, 200 files: half
+    # of them went; then 50 more were written
+    assert len(original()) == 150
+    assert files.get("k249") == 249

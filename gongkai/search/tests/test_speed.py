@@ -175,6 +175,8 @@ def test_the_page_and_the_api_say_when_counts_are_estimates(
 
     original = engine._aggregate
     monkeypatch.setattr(engine, "_aggregate", sampled)
+    # every query "may need a sample": its facets are counted after the search, by _aggregate
+    monkeypatch.setattr(engine, "SAMPLE_WORK", 0.0)
     page = client.get("/search/", {"q": "工作"}, headers=CITY).content.decode()
     assert '<span class="muted">(约' in page
     data = client.get("/api/v1/search", {"q": "工作", "scope": "all"}, headers=CITY).json()
@@ -184,3 +186,58 @@ def test_the_page_and_the_api_say_when_counts_are_estimates(
     assert '<span class="muted">(约' not in page and '<span class="muted">(' in page
     data = client.get("/api/v1/search", {"q": "工作", "scope": "all", "x": "1"}, headers=CITY).json()
     assert not any(v["approximate"] for v in data["facets"]["validity"])
+
+
+def test_the_page_scope_from_the_labels_is_the_sites_bodies(platform: Platform) -> None:
+    from gongkai.search import cache, views
+
+    cache.forget_labels()
+    for site in (platform.city_site, platform.county_site):
+        assert views._scope(site) == list(site_organisations(site).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("q", ["最低生活保障", "社会保险 参保", "住房公积金提取"])
+def test_costly_body_phrases_give_way_to_the_word_field(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch, q: str
+) -> None:
+    searcher = index.reader().searcher()
+    aq = analysis.analyse_query(q)
+    full = search(SearchRequest(q=q, facets=False))
+    assert not any(engine._costly_phrase(searcher, alt) for unit in aq.units for alt in unit.alternatives)
+    monkeypatch.setattr(engine, "PHRASE_MAX_DOCS", 0)
+    costly = [alt for unit in aq.units for alt in unit.alternatives if engine._costly_phrase(searcher, alt)]
+    assert costly, "every word of these queries is indexed as a word and has two bigrams or more"
+    reduced = search(SearchRequest(q=q, facets=False))
+    assert reduced.hits and {h.id for h in reduced.hits} <= {h.id for h in full.hits}
+    # a phrase of one bigram (a two-character word) is a term query and always stays
+    assert not any(engine._costly_phrase(searcher, alt) for alt in analysis.analyse_query("参保").units[0].alternatives)
+
+
+@pytest.mark.parametrize("q", ["社会保险", "工作 通知", "醫療保險", "公积金 不存在的词语组合"])
+def test_facets_counted_beside_the_ranking_equal_the_counts_after_it(corpus: Corpus, q: str) -> None:
+    searcher = index.reader().searcher()
+    request = SearchRequest(q=q)
+    response = search(request)
+    aq = analysis.analyse_query(q)
+    text = engine.text_query(aq, require_all=not response.notices)
+    query = engine._combine(text, engine.filter_clauses(request, searcher))
+    buckets, approximate = engine._aggregate(searcher, query, response.total, aq)
+    assert not approximate
+    assert sum(v.count for v in response.facets.get("organisation", [])) == response.total
+    assert {(v.value, v.count) for v in response.facets["organisation"]} == {
+        (str(k), n) for k, n in buckets["organisation"]
+    }
+    assert {(v.value, v.count) for v in response.facets["year"]} == {(str(k), n) for k, n in buckets["year"]}
+
+
+def test_a_word_found_only_inside_longer_words_keeps_its_body_phrase(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the notice's body says 城乡居民基本医疗保险, one word to the segmenter: no document
+    # holds 医疗保险 as a word, so only the bigram phrase finds it there
+    monkeypatch.setattr(engine, "PHRASE_MAX_DOCS", 0)
+    searcher = index.reader().searcher()
+    word = next(alt for alt in analysis.analyse_query("医疗保险").units[0].alternatives if alt.words == ("医疗保险",))
+    assert searcher.doc_freq("body_w", "医疗保险") == 0
+    assert not engine._costly_phrase(searcher, word)
+    assert corpus.insurance.pk in {h.id for h in search(SearchRequest(q="医疗保险", facets=False)).hits}

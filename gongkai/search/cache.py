@@ -66,7 +66,7 @@ class _ResultFiles(FileBasedCache):
 
     def _cull(self) -> None:
         if next(self._writes) % self.CULL_EVERY == 0:
-            super()._cull()
+            super()._cull()  # type: ignore[misc]  # (private in the stubs)
 
 
 def results_cache() -> BaseCache:

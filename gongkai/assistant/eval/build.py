@@ -1,6 +1,6 @@
 """Builds the assistant's evaluation set.
 
-`python -m gongkai.assistant.eval.build ../shared/data` writes
+`python -m gongkai.assistant.eval.build ../shared/data [--heldout] [--heldout2]` writes
 - tune.jsonl: real civil-law questions 0–299 of dev_questions.jsonl.gz (the first
   CIVIL_TUNE that cite a Civil Code article held in the corpus: all 300 of them since the
   refusal work, so the confidence model sees three times as many real questions), all the policy
@@ -11,7 +11,11 @@
 - heldout.jsonl: real citizens' questions only — civil questions from 300 on (the first
   CIVIL_HELDOUT) — and the rest of unanswerable.txt (≥ 20 % of the file); never looked
   at while tuning. It is written only with `--heldout` (the file is frozen: rebuilding the
-  tuning file must never touch it).
+  tuning file must never touch it);
+- heldout2.jsonl, a second confirmation file written with `--heldout2` (frozen like the first):
+  the next CIVIL_HELDOUT2 civil questions after the held-out file's (dev questions 450–599,
+  used by neither file) and all of unanswerable2.txt (written for it before the operating
+  point that leans toward recall was evaluated; ≥ 20 % of the file).
 Each line: {"id", "question", "relevant_external_ids", "answerable"}.
 
 Labels: a civil question's relevant documents are the corpus documents holding the
@@ -33,13 +37,19 @@ POLICY = Path(search_build.__file__).resolve().parent / "policy.jsonl"
 TUNE_SPLIT = 300
 CIVIL_TUNE = 300
 CIVIL_HELDOUT = 150
+CIVIL_HELDOUT2 = 150
 UNANSWERABLE_TUNE = 40
 
 
-def _civil(data_dir: Path) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+Rows = list[dict[str, object]]
+
+
+def _civil(data_dir: Path) -> tuple[Rows, Rows, Rows]:
+    """The labelled civil questions of the tuning file, the held-out file and the second
+    held-out file: disjoint, the second held-out file's taken after the first's."""
     where = search_build.article_index(data_dir / "corpus.jsonl.gz", "中华人民共和国民法典")
     tune: list[dict[str, object]] = []
-    heldout: list[dict[str, object]] = []
+    later: list[dict[str, object]] = []
     with gzip.open(data_dir / "dev_questions.jsonl.gz", "rt", encoding="utf-8") as handle:
         for number, line in enumerate(handle):
             question = json.loads(line)
@@ -50,8 +60,9 @@ def _civil(data_dir: Path) -> tuple[list[dict[str, object]], list[dict[str, obje
                     relevant.append(found)
             if relevant:
                 row = {"id": question["id"], "question": question["question"], "relevant_external_ids": relevant}
-                (tune if number < TUNE_SPLIT else heldout).append({**row, "answerable": True})
-    return tune[:CIVIL_TUNE], heldout[:CIVIL_HELDOUT]
+                (tune if number < TUNE_SPLIT else later).append({**row, "answerable": True})
+    heldout2 = later[CIVIL_HELDOUT : CIVIL_HELDOUT + CIVIL_HELDOUT2]
+    return tune[:CIVIL_TUNE], later[:CIVIL_HELDOUT], heldout2
 
 
 def _lines(name: str) -> list[str]:
@@ -59,38 +70,52 @@ def _lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def build(data_dir: Path, *, heldout: bool = False) -> tuple[int, int]:
-    civil_tune, civil_heldout = _civil(data_dir)
+def _unanswerable(name: str, prefix: str) -> Rows:
+    return [
+        {"id": f"{prefix}-{n:03d}", "question": q, "relevant_external_ids": [], "answerable": False}
+        for n, q in enumerate(_lines(name), start=1)
+    ]
+
+
+def build(data_dir: Path, *, heldout: bool = False, heldout2: bool = False, out_dir: Path = HERE) -> dict[str, int]:
+    """Writes tune.jsonl, and the frozen held-out files only when asked; returns the number
+    of questions of each file written."""
+    civil_tune, civil_heldout, civil_heldout2 = _civil(data_dir)
     policy = [
         {**json.loads(line), "answerable": True}
         for line in POLICY.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    lines = _lines("unanswerable.txt")
-    unanswerable = [
-        {"id": f"unanswerable-{n:03d}", "question": q, "relevant_external_ids": [], "answerable": False}
-        for n, q in enumerate(lines, start=1)
-    ]
-    extra = [
-        {"id": f"unanswerable-tune-{n:03d}", "question": q, "relevant_external_ids": [], "answerable": False}
-        for n, q in enumerate(_lines("unanswerable_tune.txt"), start=1)
-    ]
+    unanswerable = _unanswerable("unanswerable.txt", "unanswerable")
     parts = {
-        "tune.jsonl": civil_tune + policy + unanswerable[:UNANSWERABLE_TUNE] + extra,
+        "tune.jsonl": civil_tune
+        + policy
+        + unanswerable[:UNANSWERABLE_TUNE]
+        + _unanswerable("unanswerable_tune.txt", "unanswerable-tune"),
         "heldout.jsonl": civil_heldout + unanswerable[UNANSWERABLE_TUNE:],
+        "heldout2.jsonl": civil_heldout2 + _unanswerable("unanswerable2.txt", "unanswerable2"),
     }
-    held_unanswerable = len(parts["heldout.jsonl"]) - len(civil_heldout)
-    if held_unanswerable < 0.2 * len(parts["heldout.jsonl"]):
-        raise ValueError("the held-out file needs at least 20 % unanswerable questions")
+    wanted = {"tune.jsonl": True, "heldout.jsonl": heldout, "heldout2.jsonl": heldout2}
     for name, rows in parts.items():
-        if name == "heldout.jsonl" and not heldout:
+        if name != "tune.jsonl" and sum(1 for r in rows if not r["answerable"]) < 0.2 * len(rows):
+            raise ValueError(f"{name} needs at least 20 % unanswerable questions")
+    written: dict[str, int] = {}
+    for name, rows in parts.items():
+        if not wanted[name]:
             continue
-        with (HERE / name).open("w", encoding="utf-8") as out:
+        with (out_dir / name).open("w", encoding="utf-8") as out:
             for row in rows:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return len(parts["tune.jsonl"]), len(parts["heldout.jsonl"])
+        written[name] = len(rows)
+    return written
 
 
 if __name__ == "__main__":
     arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
-    print(build(Path(arguments[0] if arguments else "../shared/data"), heldout="--heldout" in sys.argv))  # noqa: T201
+    print(  # noqa: T201
+        build(
+            Path(arguments[0] if arguments else "../shared/data"),
+            heldout="--heldout" in sys.argv,
+            heldout2="--heldout2" in sys.argv,
+        )
+    )

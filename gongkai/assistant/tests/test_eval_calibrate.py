@@ -54,15 +54,62 @@ def test_out_of_fold_scores_do_not_memorise() -> None:
     assert len(runs) == 1 and len(runs[0]) == len(rows)
 
 
-def test_threshold_rule_prefers_the_recall_margin() -> None:
-    rows = [row(True) for _ in range(8)] + [row(False) for _ in range(4)]
-    # Confidences: answerable ones high, one unanswerable hard to tell from them.
-    scores = [0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.3, 0.1, 0.2, 0.25, 0.5]
+def test_precision_is_expected_at_the_lowest_unanswerable_share() -> None:
+    # Recall 0.9 and 5 % of the answerable questions refused: on a file with 20 %
+    # unanswerable questions 0.18 of it is refused rightly and 0.04 wrongly.
+    assert calibrate.precision_at_share(0.9, 0.05) == pytest.approx(0.18 / 0.22)
+    assert calibrate.precision_at_share(0.9, 0.05, share=0.5) == pytest.approx(0.9 / 0.95)
+    assert calibrate.precision_at_share(0.9, 0.0) == 1.0
+    assert calibrate.precision_at_share(0.0, 0.0) == 0.0
+
+
+def _scores(hard_answerable: int, easy_answerable: int) -> tuple[list[dict[str, Any]], list[float]]:
+    """Answerable questions mostly sure (0.7–0.95) and some hard ones at 0.5; four
+    unanswerable ones low and one hard to tell (0.55)."""
+    rows = [row(True) for _ in range(hard_answerable + easy_answerable)] + [row(False) for _ in range(5)]
+    scores = [0.5] * hard_answerable + [0.7 + 0.25 * n / easy_answerable for n in range(easy_answerable)]
+    return rows, [*scores, 0.05, 0.1, 0.15, 0.2, 0.55]
+
+
+def test_threshold_rule_maximises_recall_within_the_margins() -> None:
+    # One answerable question of 40 refused with every unanswerable one: precision at 20 %
+    # unanswerable 0.2 / (0.2 + 0.8 × 0.025) = 0.91 ≥ 0.85, so recall 1.0 is taken, at the
+    # lowest threshold that reaches it (the most cited-right@3 among equal recalls).
+    rows, scores = _scores(1, 39)
     chosen, verdict = calibrate.choose(rows, [scores])
-    assert verdict == "goals met with the recall margin"
-    assert chosen["recall"] == 1.0 and chosen["precision"] >= calibrate.PRECISION_GOAL
-    assert 0.5 < chosen["threshold"] <= 0.6
+    assert verdict == "recall maximised with the precision and cited-right@3 margins"
+    assert chosen["threshold"] == 0.56
+    assert chosen["recall"] == 1.0 and chosen["false_refusals"] == pytest.approx(1 / 40)
+    assert chosen["precision_at_share"] >= calibrate.PRECISION_GOAL + calibrate.PRECISION_MARGIN
+
+
+def test_threshold_rule_falls_back_to_the_goals_without_margins() -> None:
+    # One answerable question of 20 refused: recall 1.0 has precision 0.2 / 0.24 = 0.83 at
+    # 20 % unanswerable, below the margin (0.85) but at the goal; within the margin only
+    # recall 0.8 is possible, short of the recall goal.
+    rows, scores = _scores(1, 19)
+    chosen, verdict = calibrate.choose(rows, [scores])
+    assert verdict == "recall maximised at the precision and cited-right@3 goals"
+    assert chosen["recall"] == 1.0 and 0.55 < chosen["threshold"] <= 0.7
+    # Three of 20: recall 1.0 only at precision 0.2 / 0.32 = 0.63; the precision goal wins.
+    rows, scores = _scores(3, 17)
+    chosen, verdict = calibrate.choose(rows, [scores])
+    assert verdict == "goals NOT met"
+    assert chosen["recall"] == 0.8 and chosen["precision_at_share"] >= calibrate.PRECISION_GOAL
+
+
+def test_measure() -> None:
+    rows = [row(True) for _ in range(8)] + [row(False) for _ in range(4)]
+    scores = [0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.3, 0.1, 0.2, 0.25, 0.5]
     measured = calibrate.measure(rows, scores, 0.4)
     assert measured == pytest.approx(
-        {"threshold": 0.4, "recall": 0.75, "precision": 0.75, "right3": 7 / 8, "right1": 7 / 8}
+        {
+            "threshold": 0.4,
+            "recall": 0.75,
+            "precision": 0.75,
+            "false_refusals": 1 / 8,
+            "precision_at_share": 0.15 / 0.25,
+            "right3": 7 / 8,
+            "right1": 7 / 8,
+        }
     )

@@ -1,6 +1,6 @@
 """Builds the assistant's evaluation set.
 
-`python -m gongkai.assistant.eval.build ../shared/data [--heldout] [--heldout2]` writes
+`python -m gongkai.assistant.eval.build ../shared/data [--heldout] [--heldout2] [--heldout3]` writes
 - tune.jsonl: real civil-law questions 0–299 of dev_questions.jsonl.gz (the first
   CIVIL_TUNE that cite a Civil Code article held in the corpus: all 300 of them since the
   refusal work, so the confidence model sees three times as many real questions), all the policy
@@ -15,7 +15,11 @@
 - heldout2.jsonl, a second confirmation file written with `--heldout2` (frozen like the first):
   the next CIVIL_HELDOUT2 civil questions after the held-out file's (dev questions 450–599,
   used by neither file) and all of unanswerable2.txt (written for it before the operating
-  point that leans toward recall was evaluated; ≥ 20 % of the file).
+  point that leans toward recall was evaluated; ≥ 20 % of the file);
+- heldout3.jsonl, a third confirmation file written with `--heldout3` (frozen like the others):
+  the next CIVIL_HELDOUT3 civil questions (dev questions 600–749, used by no other file) and all
+  of unanswerable3.txt (60 questions written blind by a session that saw neither the other
+  unanswerable files nor the assistant's answers; ≥ 20 % of the file).
 Each line: {"id", "question", "relevant_external_ids", "answerable"}.
 
 Labels: a civil question's relevant documents are the corpus documents holding the
@@ -38,15 +42,16 @@ TUNE_SPLIT = 300
 CIVIL_TUNE = 300
 CIVIL_HELDOUT = 150
 CIVIL_HELDOUT2 = 150
+CIVIL_HELDOUT3 = 150
 UNANSWERABLE_TUNE = 40
 
 
 Rows = list[dict[str, object]]
 
 
-def _civil(data_dir: Path) -> tuple[Rows, Rows, Rows]:
-    """The labelled civil questions of the tuning file, the held-out file and the second
-    held-out file: disjoint, the second held-out file's taken after the first's."""
+def _civil(data_dir: Path) -> tuple[Rows, Rows, Rows, Rows]:
+    """The labelled civil questions of the tuning file and of the three held-out files:
+    disjoint, each held-out file's taken after the one before."""
     where = search_build.article_index(data_dir / "corpus.jsonl.gz", "中华人民共和国民法典")
     tune: list[dict[str, object]] = []
     later: list[dict[str, object]] = []
@@ -62,7 +67,9 @@ def _civil(data_dir: Path) -> tuple[Rows, Rows, Rows]:
                 row = {"id": question["id"], "question": question["question"], "relevant_external_ids": relevant}
                 (tune if number < TUNE_SPLIT else later).append({**row, "answerable": True})
     heldout2 = later[CIVIL_HELDOUT : CIVIL_HELDOUT + CIVIL_HELDOUT2]
-    return tune[:CIVIL_TUNE], later[:CIVIL_HELDOUT], heldout2
+    third = CIVIL_HELDOUT + CIVIL_HELDOUT2
+    heldout3 = later[third : third + CIVIL_HELDOUT3]
+    return tune[:CIVIL_TUNE], later[:CIVIL_HELDOUT], heldout2, heldout3
 
 
 def _lines(name: str) -> list[str]:
@@ -77,10 +84,17 @@ def _unanswerable(name: str, prefix: str) -> Rows:
     ]
 
 
-def build(data_dir: Path, *, heldout: bool = False, heldout2: bool = False, out_dir: Path = HERE) -> dict[str, int]:
+def build(
+    data_dir: Path,
+    *,
+    heldout: bool = False,
+    heldout2: bool = False,
+    heldout3: bool = False,
+    out_dir: Path = HERE,
+) -> dict[str, int]:
     """Writes tune.jsonl, and the frozen held-out files only when asked; returns the number
     of questions of each file written."""
-    civil_tune, civil_heldout, civil_heldout2 = _civil(data_dir)
+    civil_tune, civil_heldout, civil_heldout2, civil_heldout3 = _civil(data_dir)
     policy = [
         {**json.loads(line), "answerable": True}
         for line in POLICY.read_text(encoding="utf-8").splitlines()
@@ -94,8 +108,9 @@ def build(data_dir: Path, *, heldout: bool = False, heldout2: bool = False, out_
         + _unanswerable("unanswerable_tune.txt", "unanswerable-tune"),
         "heldout.jsonl": civil_heldout + unanswerable[UNANSWERABLE_TUNE:],
         "heldout2.jsonl": civil_heldout2 + _unanswerable("unanswerable2.txt", "unanswerable2"),
+        "heldout3.jsonl": civil_heldout3 + _unanswerable("unanswerable3.txt", "unanswerable3"),
     }
-    wanted = {"tune.jsonl": True, "heldout.jsonl": heldout, "heldout2.jsonl": heldout2}
+    wanted = {"tune.jsonl": True, "heldout.jsonl": heldout, "heldout2.jsonl": heldout2, "heldout3.jsonl": heldout3}
     for name, rows in parts.items():
         if name != "tune.jsonl" and sum(1 for r in rows if not r["answerable"]) < 0.2 * len(rows):
             raise ValueError(f"{name} needs at least 20 % unanswerable questions")
@@ -117,5 +132,6 @@ if __name__ == "__main__":
             Path(arguments[0] if arguments else "../shared/data"),
             heldout="--heldout" in sys.argv,
             heldout2="--heldout2" in sys.argv,
+            heldout3="--heldout3" in sys.argv,
         )
     )

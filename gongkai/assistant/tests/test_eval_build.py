@@ -1,6 +1,7 @@
 """The evaluation files' builder: the frozen files are reproduced from ../shared/data, the
 three files share no question, and every held-out file keeps ≥ 20 % unanswerable ones."""
 
+import itertools
 import json
 from pathlib import Path
 
@@ -23,31 +24,47 @@ def test_tuning_file_only_unless_asked(tmp_path: Path) -> None:
 
 
 def test_builder_reproduces_the_frozen_files_and_keeps_them_apart(tmp_path: Path) -> None:
-    written = build.build(DATA, heldout=True, heldout2=True, out_dir=tmp_path)
-    assert written == {"tune.jsonl": 514, "heldout.jsonl": 198, "heldout2.jsonl": 206}
+    written = build.build(DATA, heldout=True, heldout2=True, heldout3=True, out_dir=tmp_path)
+    assert written == {"tune.jsonl": 514, "heldout.jsonl": 198, "heldout2.jsonl": 206, "heldout3.jsonl": 210}
     for name in written:
         assert (tmp_path / name).read_bytes() == (build.HERE / name).read_bytes(), name
     files = {name: _rows(tmp_path / name) for name in written}
     for name, rows in files.items():
         assert len({r["id"] for r in rows}) == len(rows), name
-    for a, b in (
-        ("tune.jsonl", "heldout.jsonl"),
-        ("tune.jsonl", "heldout2.jsonl"),
-        ("heldout.jsonl", "heldout2.jsonl"),
+    for a, b in itertools.combinations(written, 2):
+        # Counts only: a failure must not print the held-out files' questions.
+        shared_ids = len({r["id"] for r in files[a]} & {r["id"] for r in files[b]})
+        shared_questions = len({r["question"] for r in files[a]} & {r["question"] for r in files[b]})
+        assert (shared_ids, shared_questions) == (0, 0), (a, b)
+    for name, civil_count, prefix in (
+        ("heldout2.jsonl", build.CIVIL_HELDOUT2, "unanswerable2-"),
+        ("heldout3.jsonl", build.CIVIL_HELDOUT3, "unanswerable3-"),
     ):
-        assert not {r["id"] for r in files[a]} & {r["id"] for r in files[b]}, (a, b)
-        assert not {r["question"] for r in files[a]} & {r["question"] for r in files[b]}, (a, b)
-    second = files["heldout2.jsonl"]
-    unanswerable = [r for r in second if not r["answerable"]]
-    assert len(unanswerable) >= 40 and len(unanswerable) >= 0.2 * len(second)
-    assert all(r["relevant_external_ids"] == [] for r in unanswerable)
-    civil = [r for r in second if r["answerable"]]
-    assert len(civil) == build.CIVIL_HELDOUT2
-    assert all(r["relevant_external_ids"] and str(r["id"]).startswith("lawyerllama") for r in civil)
+        rows = files[name]
+        unanswerable = [r for r in rows if not r["answerable"]]
+        assert len(unanswerable) >= 40 and len(unanswerable) >= 0.2 * len(rows), name
+        assert all(r["relevant_external_ids"] == [] and str(r["id"]).startswith(prefix) for r in unanswerable), name
+        civil = [r for r in rows if r["answerable"]]
+        assert len(civil) == civil_count, name
+        assert all(r["relevant_external_ids"] and str(r["id"]).startswith("lawyerllama") for r in civil), name
+    # The third file's civil questions are exactly dev questions 600–749, and its unanswerable
+    # ones are all 60 of unanswerable3.txt.
+    third = files["heldout3.jsonl"]
+    assert [r["id"] for r in third if r["answerable"]] == [f"lawyerllama-zixun-{n:04d}" for n in range(600, 750)]
+    assert [r["id"] for r in third if not r["answerable"]] == [f"unanswerable3-{n:03d}" for n in range(1, 61)]
 
 
-def test_a_held_out_file_needs_a_fifth_unanswerable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build, "CIVIL_HELDOUT2", 300)  # 300 civil, 56 unanswerable: 16 %
-    with pytest.raises(ValueError, match=r"heldout2\.jsonl needs at least 20 %"):
-        build.build(DATA, heldout2=True, out_dir=tmp_path)
+@pytest.mark.parametrize(
+    ("constant", "name"),
+    [
+        ("CIVIL_HELDOUT2", "heldout2"),  # 300 civil, 56 unanswerable: 16 %
+        ("CIVIL_HELDOUT3", "heldout3"),  # 300 civil, 60 unanswerable: 17 %
+    ],
+)
+def test_a_held_out_file_needs_a_fifth_unanswerable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, constant: str, name: str
+) -> None:
+    monkeypatch.setattr(build, constant, 300)
+    with pytest.raises(ValueError, match=rf"{name}\.jsonl needs at least 20 %"):
+        build.build(DATA, **{name: True}, out_dir=tmp_path)
     assert not list(tmp_path.iterdir())  # nothing written

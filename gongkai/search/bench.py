@@ -413,13 +413,17 @@ def http_bench(queries: list[str], *, clients: int = HTTP_CLIENTS, requests: int
                         times.append(elapsed)
                         (first_pass if n < len(queries) else repeats).append(elapsed)
 
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
+        server_cpu = _cpu_seconds(_family(server.pid))
         threads = [threading.Thread(target=client) for _ in range(clients)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - began
+        # the 2 cores are shared by the server and these client threads
+        client_cpu = time.process_time() - began_cpu
+        server_cpu = _cpu_seconds(_family(server.pid)) - server_cpu
     finally:
         server.terminate()
         try:
@@ -433,6 +437,10 @@ def http_bench(queries: list[str], *, clients: int = HTTP_CLIENTS, requests: int
         "requests": len(times) + len(errors),
         "errors": len(errors),
         "requests_per_second": round(len(times) / wall, 1) if wall else 0.0,
+        "cpu_ms_per_request": {
+            "server": round(server_cpu * 1000 / max(1, len(times)), 2),
+            "client": round(client_cpu * 1000 / max(1, len(times)), 2),
+        },
         **(percentiles(times) if times else {}),
         "first_request_of_a_query": percentiles(first_pass) if first_pass else {},
         "repeated_queries": percentiles(repeats) if repeats else {},

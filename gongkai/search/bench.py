@@ -493,6 +493,39 @@ def run(docs: int, *, corpus: Path, workers: int, http: bool, say: Any = None) -
     return results
 
 
+def retime(*, corpus: Path, http: bool, say: Any = None, vocab: Vocabulary | None = None) -> dict[str, Any]:
+    """The timed parts again (engine queries, and the page over HTTP) on a folder kept by an
+    earlier run (`--keep`): the same 200 queries, chosen from the same vocabulary."""
+    from gongkai.core.models import Site
+    from gongkai.core.selectors import site_organisations
+    from gongkai.publishing.models import InfoItem
+
+    from . import index
+
+    say = say or _say
+    shutil.rmtree(Path(index.search_dir()) / "cache", ignore_errors=True)  # no page from an earlier run
+    docs = InfoItem.objects.count()
+    vocab = vocab or build_vocabulary(corpus)
+    queries = choose_queries(vocab, docs, per_band=math.ceil(QUERIES / len(BANDS)))
+    total = sum(len(v) for v in queries.values())
+    for band in reversed(list(queries)):
+        if total > QUERIES:
+            queries[band].pop()
+            total -= 1
+    site = Site.objects.order_by("pk").first()
+    if site is None:
+        raise SystemExit("保留目录中没有网站：请指定 --keep 保留的基准目录。")
+    scope = list(site_organisations(site).values_list("pk", flat=True))
+    results: dict[str, Any] = {"docs": docs, "engine_ms": time_queries(queries, scope)}
+    say(f"引擎内查询（毫秒）：{json.dumps(results['engine_ms'], ensure_ascii=False)}")
+    if http:
+        every = [q for band in queries.values() for q in band]
+        random.Random(11).shuffle(every)  # noqa: S311
+        results["http_ms"] = http_bench(every)
+        say(f"HTTP（毫秒）：{json.dumps(results['http_ms'], ensure_ascii=False)}")
+    return results
+
+
 def _say(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
@@ -517,10 +550,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--http", action="store_true", help="also time the search page over HTTP")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--reuse", type=Path, help="time again on a folder kept by --keep (no build)")
     args = parser.parse_args(argv)
     if not args.corpus.exists():
         raise SystemExit(f"找不到语料文件：{args.corpus}")
-    tmp = Path(tempfile.mkdtemp(prefix="gongkai-bench-search-"))
+    if args.reuse is not None and not (args.reuse / "gongkai.sqlite3").exists():
+        raise SystemExit(f"不是保留的基准目录：{args.reuse}")
+    tmp = args.reuse or Path(tempfile.mkdtemp(prefix="gongkai-bench-search-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "gongkai.config.settings.dev"
     os.environ["GONGKAI_VAR_DIR"] = str(tmp)
     os.environ.pop("DATABASE_URL", None)
@@ -530,13 +566,16 @@ def main(argv: list[str] | None = None) -> None:
 
     django.setup()
     try:
-        results = run(args.docs, corpus=args.corpus, workers=args.workers, http=args.http)
+        if args.reuse is not None:
+            results = retime(corpus=args.corpus, http=args.http)
+        else:
+            results = run(args.docs, corpus=args.corpus, workers=args.workers, http=args.http)
         results["machine"] = _machine()
         sys.stdout.write(json.dumps(results, ensure_ascii=False) + "\n")
     finally:
         if args.keep:
             sys.stderr.write(f"保留临时目录：{tmp}\n")
-        else:
+        elif args.reuse is None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -44,6 +44,16 @@ def test_generate_insert_build_query_publish(vocab: bench.Vocabulary) -> None:
     assert published["searchable_after_ms"]["max"] < float("inf")
 
 
+def test_a_kept_folder_is_timed_again(vocab: bench.Vocabulary) -> None:
+    setup = bench.make_site()
+    bench.insert_items(setup, bench.generate(vocab, DOCS))
+    rebuild.rebuild(restart=True, workers=1)
+    said: list[str] = []
+    again = bench.retime(corpus=bench.DEFAULT_CORPUS, http=False, say=said.append, vocab=vocab)
+    assert again["docs"] == DOCS and again["engine_ms"]["all"]["n"] == bench.QUERIES
+    assert said and said[0].startswith("引擎内查询")
+
+
 def test_percentiles() -> None:
     figures = bench.percentiles([float(i) for i in range(1, 101)])
     assert figures == {"n": 100, "p50": 50.0, "p95": 95.0, "p99": 99.0, "max": 100.0}

@@ -447,6 +447,25 @@ def http_bench(queries: list[str], *, clients: int = HTTP_CLIENTS, requests: int
     }
 
 
+def bench_queries(vocab: Vocabulary, docs: int) -> dict[str, list[str]]:
+    """Exactly QUERIES query strings over the bands (choose_queries, trimmed from the end)."""
+    queries = choose_queries(vocab, docs, per_band=math.ceil(QUERIES / len(BANDS)))
+    total = sum(len(v) for v in queries.values())
+    for band in reversed(list(queries)):
+        if total > QUERIES:
+            queries[band].pop()
+            total -= 1
+    return queries
+
+
+def _http_part(queries: dict[str, list[str]], say: Any) -> dict[str, Any]:
+    every = [q for band in queries.values() for q in band]
+    random.Random(11).shuffle(every)  # noqa: S311
+    figures = http_bench(every)
+    say(f"HTTP（毫秒）：{json.dumps(figures, ensure_ascii=False)}")
+    return figures
+
+
 def run(docs: int, *, corpus: Path, workers: int, http: bool, say: Any = None) -> dict[str, Any]:
     """The benchmark, in a Django already set up on an empty database."""
     from django.core.management import call_command
@@ -474,22 +493,14 @@ def run(docs: int, *, corpus: Path, workers: int, http: bool, say: Any = None) -
     say(f"建索引：{build.indexed} 条，{build.seconds:.1f} 秒（{workers} 个进程）")
     site = Site.objects.get(pk=setup.site_id)
     scope = list(site_organisations(site).values_list("pk", flat=True))
-    queries = choose_queries(vocab, docs, per_band=math.ceil(QUERIES / len(BANDS)))
-    total = sum(len(v) for v in queries.values())
-    for band in reversed(list(queries)):  # exactly QUERIES in all
-        if total > QUERIES:
-            queries[band].pop()
-            total -= 1
+    queries = bench_queries(vocab, docs)
     results["queries_sample"] = {band: qs[:4] for band, qs in queries.items()}
     results["engine_ms"] = time_queries(queries, scope)
     say(f"引擎内查询（毫秒）：{json.dumps(results['engine_ms'], ensure_ascii=False)}")
     results["publish"] = publish_latency(setup)
     say(f"发布到可检索（毫秒）：{json.dumps(results['publish'], ensure_ascii=False)}")
     if http:
-        every = [q for band in queries.values() for q in band]
-        random.Random(11).shuffle(every)  # noqa: S311
-        results["http_ms"] = http_bench(every)
-        say(f"HTTP（毫秒）：{json.dumps(results['http_ms'], ensure_ascii=False)}")
+        results["http_ms"] = _http_part(queries, say)
     return results
 
 
@@ -506,12 +517,7 @@ def retime(*, corpus: Path, http: bool, say: Any = None, vocab: Vocabulary | Non
     shutil.rmtree(Path(index.search_dir()) / "cache", ignore_errors=True)  # no page from an earlier run
     docs = InfoItem.objects.count()
     vocab = vocab or build_vocabulary(corpus)
-    queries = choose_queries(vocab, docs, per_band=math.ceil(QUERIES / len(BANDS)))
-    total = sum(len(v) for v in queries.values())
-    for band in reversed(list(queries)):
-        if total > QUERIES:
-            queries[band].pop()
-            total -= 1
+    queries = bench_queries(vocab, docs)
     site = Site.objects.order_by("pk").first()
     if site is None:
         raise SystemExit("保留目录中没有网站：请指定 --keep 保留的基准目录。")
@@ -519,10 +525,7 @@ def retime(*, corpus: Path, http: bool, say: Any = None, vocab: Vocabulary | Non
     results: dict[str, Any] = {"docs": docs, "engine_ms": time_queries(queries, scope)}
     say(f"引擎内查询（毫秒）：{json.dumps(results['engine_ms'], ensure_ascii=False)}")
     if http:
-        every = [q for band in queries.values() for q in band]
-        random.Random(11).shuffle(every)  # noqa: S311
-        results["http_ms"] = http_bench(every)
-        say(f"HTTP（毫秒）：{json.dumps(results['http_ms'], ensure_ascii=False)}")
+        results["http_ms"] = _http_part(queries, say)
     return results
 
 

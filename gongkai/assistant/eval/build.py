@@ -5,8 +5,11 @@
   CIVIL_TUNE that cite a Civil Code article held in the corpus: all 300 of them since the
   refusal work, so the confidence model sees three times as many real questions), all the policy
   questions of the search evaluation (written by the project, not asked by citizens),
-  the first UNANSWERABLE_TUNE questions of unanswerable.txt and all of
-  unanswerable_tune.txt (written for tuning only); the confidence model and
+  the first UNANSWERABLE_TUNE questions of unanswerable.txt, all of
+  unanswerable_tune.txt and unanswerable_tune2.txt (written for tuning only; the second
+  widens the kinds that sound like policy questions) and the answerable policy questions of
+  answerable_tune2.jsonl (written with them, so that policy words alone do not mean "refuse";
+  each labelled with the corpus documents whose text answers it); the confidence model and
   the refusal threshold are fitted on this file only;
 - heldout.jsonl: real citizens' questions only — civil questions from 300 on (the first
   CIVIL_HELDOUT) — and the rest of unanswerable.txt (≥ 20 % of the file); never looked
@@ -84,6 +87,15 @@ def _unanswerable(name: str, prefix: str) -> Rows:
     ]
 
 
+def _labelled(name: str) -> Rows:
+    """Answerable questions written for tuning, each with the corpus documents answering it."""
+    return [
+        {**json.loads(line), "answerable": True}
+        for line in (HERE / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
 def build(
     data_dir: Path,
     *,
@@ -105,7 +117,9 @@ def build(
         "tune.jsonl": civil_tune
         + policy
         + unanswerable[:UNANSWERABLE_TUNE]
-        + _unanswerable("unanswerable_tune.txt", "unanswerable-tune"),
+        + _unanswerable("unanswerable_tune.txt", "unanswerable-tune")
+        + _labelled("answerable_tune2.jsonl")
+        + _unanswerable("unanswerable_tune2.txt", "unanswerable-tune2"),
         "heldout.jsonl": civil_heldout + unanswerable[UNANSWERABLE_TUNE:],
         "heldout2.jsonl": civil_heldout2 + _unanswerable("unanswerable2.txt", "unanswerable2"),
         "heldout3.jsonl": civil_heldout3 + _unanswerable("unanswerable3.txt", "unanswerable3"),

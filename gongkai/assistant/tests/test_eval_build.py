@@ -19,13 +19,13 @@ def _rows(path: Path) -> list[dict[str, object]]:
 
 
 def test_tuning_file_only_unless_asked(tmp_path: Path) -> None:
-    assert build.build(DATA, out_dir=tmp_path) == {"tune.jsonl": 514}
+    assert build.build(DATA, out_dir=tmp_path) == {"tune.jsonl": 723}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tune.jsonl"]
 
 
 def test_builder_reproduces_the_frozen_files_and_keeps_them_apart(tmp_path: Path) -> None:
     written = build.build(DATA, heldout=True, heldout2=True, heldout3=True, out_dir=tmp_path)
-    assert written == {"tune.jsonl": 514, "heldout.jsonl": 198, "heldout2.jsonl": 206, "heldout3.jsonl": 210}
+    assert written == {"tune.jsonl": 723, "heldout.jsonl": 198, "heldout2.jsonl": 206, "heldout3.jsonl": 210}
     for name in written:
         assert (tmp_path / name).read_bytes() == (build.HERE / name).read_bytes(), name
     files = {name: _rows(tmp_path / name) for name in written}

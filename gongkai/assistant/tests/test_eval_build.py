@@ -1,5 +1,5 @@
 """The evaluation files' builder: the frozen files are reproduced from ../shared/data, the
-three files share no question, and every held-out file keeps ≥ 20 % unanswerable ones."""
+files share no question, and every held-out file keeps ≥ 20 % unanswerable ones."""
 
 import itertools
 import json
@@ -24,8 +24,14 @@ def test_tuning_file_only_unless_asked(tmp_path: Path) -> None:
 
 
 def test_builder_reproduces_the_frozen_files_and_keeps_them_apart(tmp_path: Path) -> None:
-    written = build.build(DATA, heldout=True, heldout2=True, heldout3=True, out_dir=tmp_path)
-    assert written == {"tune.jsonl": 723, "heldout.jsonl": 198, "heldout2.jsonl": 206, "heldout3.jsonl": 210}
+    written = build.build(DATA, heldout=True, heldout2=True, heldout3=True, heldout4=True, out_dir=tmp_path)
+    assert written == {
+        "tune.jsonl": 723,
+        "heldout.jsonl": 198,
+        "heldout2.jsonl": 206,
+        "heldout3.jsonl": 210,
+        "heldout4.jsonl": 210,
+    }
     for name in written:
         assert (tmp_path / name).read_bytes() == (build.HERE / name).read_bytes(), name
     files = {name: _rows(tmp_path / name) for name in written}
@@ -39,6 +45,7 @@ def test_builder_reproduces_the_frozen_files_and_keeps_them_apart(tmp_path: Path
     for name, civil_count, prefix in (
         ("heldout2.jsonl", build.CIVIL_HELDOUT2, "unanswerable2-"),
         ("heldout3.jsonl", build.CIVIL_HELDOUT3, "unanswerable3-"),
+        ("heldout4.jsonl", build.CIVIL_HELDOUT4, "unanswerable4-"),
     ):
         rows = files[name]
         unanswerable = [r for r in rows if not r["answerable"]]
@@ -47,11 +54,13 @@ def test_builder_reproduces_the_frozen_files_and_keeps_them_apart(tmp_path: Path
         civil = [r for r in rows if r["answerable"]]
         assert len(civil) == civil_count, name
         assert all(r["relevant_external_ids"] and str(r["id"]).startswith("lawyerllama") for r in civil), name
-    # The third file's civil questions are exactly dev questions 600–749, and its unanswerable
-    # ones are all 60 of unanswerable3.txt.
-    third = files["heldout3.jsonl"]
-    assert [r["id"] for r in third if r["answerable"]] == [f"lawyerllama-zixun-{n:04d}" for n in range(600, 750)]
-    assert [r["id"] for r in third if not r["answerable"]] == [f"unanswerable3-{n:03d}" for n in range(1, 61)]
+    # The third file's civil questions are exactly dev questions 600–749 and the fourth's
+    # 750–899; their unanswerable ones are all 60 of unanswerable3.txt and unanswerable4.txt.
+    for name, first, number in (("heldout3.jsonl", 600, 3), ("heldout4.jsonl", 750, 4)):
+        rows = files[name]
+        civil_ids = [f"lawyerllama-zixun-{n:04d}" for n in range(first, first + 150)]
+        assert [r["id"] for r in rows if r["answerable"]] == civil_ids, name
+        assert [r["id"] for r in rows if not r["answerable"]] == [f"unanswerable{number}-{n:03d}" for n in range(1, 61)]
 
 
 @pytest.mark.parametrize(
@@ -59,6 +68,7 @@ def test_builder_reproduces_the_frozen_files_and_keeps_them_apart(tmp_path: Path
     [
         ("CIVIL_HELDOUT2", "heldout2"),  # 300 civil, 56 unanswerable: 16 %
         ("CIVIL_HELDOUT3", "heldout3"),  # 300 civil, 60 unanswerable: 17 %
+        ("CIVIL_HELDOUT4", "heldout4"),  # 250 civil left (dev 750–999), 60 unanswerable: 19 %
     ],
 )
 def test_a_held_out_file_needs_a_fifth_unanswerable(

@@ -10,8 +10,11 @@
   unanswerable_tune.txt and unanswerable_tune2.txt (written for tuning only; the second
   widens the kinds that sound like policy questions) and the answerable policy questions of
   answerable_tune2.jsonl (written with them, so that policy words alone do not mean "refuse";
-  each labelled with the corpus documents whose text answers it); the confidence model and
-  the refusal threshold are fitted on this file only;
+  each labelled with the corpus documents whose text answers it), the civil questions after
+  the fourth held-out file's (dev questions 900 on), and unanswerable_tune3.txt and
+  unanswerable_tune4.txt (two more writers, each blind to the others' files, in two other
+  voices: calibrate.py holds out one writer at a time); the confidence model and the refusal
+  threshold are fitted on this file only;
 - heldout.jsonl: real citizens' questions only — civil questions from 300 on (the first
   CIVIL_HELDOUT) — and the rest of unanswerable.txt (≥ 20 % of the file); never looked
   at while tuning. It is written only with `--heldout` (the file is frozen: rebuilding the
@@ -58,9 +61,10 @@ UNANSWERABLE_TUNE = 40
 Rows = list[dict[str, object]]
 
 
-def _civil(data_dir: Path) -> tuple[Rows, Rows, Rows, Rows, Rows]:
+def _civil(data_dir: Path) -> tuple[Rows, Rows, Rows, Rows, Rows, Rows]:
     """The labelled civil questions of the tuning file and of the four held-out files:
-    disjoint, each held-out file's taken after the one before."""
+    disjoint, each held-out file's taken after the one before; and the questions after the
+    fourth held-out file's (dev questions 900 on), which go to the tuning file too."""
     where = search_build.article_index(data_dir / "corpus.jsonl.gz", "中华人民共和国民法典")
     tune: list[dict[str, object]] = []
     later: list[dict[str, object]] = []
@@ -80,7 +84,8 @@ def _civil(data_dir: Path) -> tuple[Rows, Rows, Rows, Rows, Rows]:
     heldout3 = later[third : third + CIVIL_HELDOUT3]
     fourth = third + CIVIL_HELDOUT3
     heldout4 = later[fourth : fourth + CIVIL_HELDOUT4]
-    return tune[:CIVIL_TUNE], later[:CIVIL_HELDOUT], heldout2, heldout3, heldout4
+    rest = later[fourth + CIVIL_HELDOUT4 :]
+    return tune[:CIVIL_TUNE], later[:CIVIL_HELDOUT], heldout2, heldout3, heldout4, rest
 
 
 def _lines(name: str) -> list[str]:
@@ -115,7 +120,7 @@ def build(
 ) -> dict[str, int]:
     """Writes tune.jsonl, and the frozen held-out files only when asked; returns the number
     of questions of each file written."""
-    civil_tune, civil_heldout, civil_heldout2, civil_heldout3, civil_heldout4 = _civil(data_dir)
+    civil_tune, civil_heldout, civil_heldout2, civil_heldout3, civil_heldout4, civil_rest = _civil(data_dir)
     policy = [
         {**json.loads(line), "answerable": True}
         for line in POLICY.read_text(encoding="utf-8").splitlines()
@@ -128,7 +133,10 @@ def build(
         + unanswerable[:UNANSWERABLE_TUNE]
         + _unanswerable("unanswerable_tune.txt", "unanswerable-tune")
         + _labelled("answerable_tune2.jsonl")
-        + _unanswerable("unanswerable_tune2.txt", "unanswerable-tune2"),
+        + _unanswerable("unanswerable_tune2.txt", "unanswerable-tune2")
+        + civil_rest
+        + _unanswerable("unanswerable_tune3.txt", "unanswerable-tune3")
+        + _unanswerable("unanswerable_tune4.txt", "unanswerable-tune4"),
         "heldout.jsonl": civil_heldout + unanswerable[UNANSWERABLE_TUNE:],
         "heldout2.jsonl": civil_heldout2 + _unanswerable("unanswerable2.txt", "unanswerable2"),
         "heldout3.jsonl": civil_heldout3 + _unanswerable("unanswerable3.txt", "unanswerable3"),

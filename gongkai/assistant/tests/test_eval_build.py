@@ -19,14 +19,14 @@ def _rows(path: Path) -> list[dict[str, object]]:
 
 
 def test_tuning_file_only_unless_asked(tmp_path: Path) -> None:
-    assert build.build(DATA, out_dir=tmp_path) == {"tune.jsonl": 723}
+    assert build.build(DATA, out_dir=tmp_path) == {"tune.jsonl": 1043}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tune.jsonl"]
 
 
 def test_builder_reproduces_the_frozen_files_and_keeps_them_apart(tmp_path: Path) -> None:
     written = build.build(DATA, heldout=True, heldout2=True, heldout3=True, heldout4=True, out_dir=tmp_path)
     assert written == {
-        "tune.jsonl": 723,
+        "tune.jsonl": 1043,
         "heldout.jsonl": 198,
         "heldout2.jsonl": 206,
         "heldout3.jsonl": 210,

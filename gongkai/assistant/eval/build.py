@@ -1,7 +1,7 @@
 """Builds the assistant's evaluation set.
 
 `python -m gongkai.assistant.eval.build ../shared/data [--heldout] [--heldout2] [--heldout3]
-[--heldout4]` writes
+[--heldout4] [--heldout5]` writes
 - tune.jsonl: real civil-law questions 0–299 of dev_questions.jsonl.gz (the first
   CIVIL_TUNE that cite a Civil Code article held in the corpus: all 300 of them since the
   refusal work, so the confidence model sees three times as many real questions), all the policy
@@ -12,8 +12,9 @@
   answerable_tune2.jsonl (written with them, so that policy words alone do not mean "refuse";
   each labelled with the corpus documents whose text answers it), the civil questions after
   the fourth held-out file's (dev questions 900 on), and unanswerable_tune3.txt and
-  unanswerable_tune4.txt (two more writers, each blind to the others' files, in two other
-  voices: calibrate.py holds out one writer at a time); the confidence model and the refusal
+  unanswerable_tune4.txt, unanswerable_tune5.txt and unanswerable_tune6.txt (four more
+  writers, each blind to the others' files, in other voices: calibrate.py holds out one writer
+  at a time); the confidence model and the refusal
   threshold are fitted on this file only;
 - heldout.jsonl: real citizens' questions only — civil questions from 300 on (the first
   CIVIL_HELDOUT) — and the rest of unanswerable.txt (≥ 20 % of the file); never looked
@@ -30,7 +31,10 @@
 - heldout4.jsonl, a fourth confirmation file written with `--heldout4` (frozen like the others):
   the next CIVIL_HELDOUT4 civil questions (dev questions 750–899, used by no other file) and all
   of unanswerable4.txt (60 questions written blind by a session that opened no other
-  unanswerable, tuning or held-out file and never ran the assistant; ≥ 20 % of the file).
+  unanswerable, tuning or held-out file and never ran the assistant; ≥ 20 % of the file);
+- heldout5.jsonl, written with `--heldout5`: the 80 questions of unanswerable5.txt only (written
+  blind like the fourth file's; every dev question being taken, it measures refusal recall, and
+  the false refusals are those of the other files' answerable questions).
 Each line: {"id", "question", "relevant_external_ids", "answerable"}.
 
 Labels: a civil question's relevant documents are the corpus documents holding the
@@ -116,6 +120,7 @@ def build(
     heldout2: bool = False,
     heldout3: bool = False,
     heldout4: bool = False,
+    heldout5: bool = False,
     out_dir: Path = HERE,
 ) -> dict[str, int]:
     """Writes tune.jsonl, and the frozen held-out files only when asked; returns the number
@@ -136,11 +141,15 @@ def build(
         + _unanswerable("unanswerable_tune2.txt", "unanswerable-tune2")
         + civil_rest
         + _unanswerable("unanswerable_tune3.txt", "unanswerable-tune3")
-        + _unanswerable("unanswerable_tune4.txt", "unanswerable-tune4"),
+        + _unanswerable("unanswerable_tune4.txt", "unanswerable-tune4")
+        + _unanswerable("unanswerable_tune5.txt", "unanswerable-tune5")
+        + _unanswerable("unanswerable_tune6.txt", "unanswerable-tune6"),
         "heldout.jsonl": civil_heldout + unanswerable[UNANSWERABLE_TUNE:],
         "heldout2.jsonl": civil_heldout2 + _unanswerable("unanswerable2.txt", "unanswerable2"),
         "heldout3.jsonl": civil_heldout3 + _unanswerable("unanswerable3.txt", "unanswerable3"),
         "heldout4.jsonl": civil_heldout4 + _unanswerable("unanswerable4.txt", "unanswerable4"),
+        # unanswerable only (every dev question is taken): refusal recall on a fifth writer
+        "heldout5.jsonl": _unanswerable("unanswerable5.txt", "unanswerable5"),
     }
     wanted = {
         "tune.jsonl": True,
@@ -148,6 +157,7 @@ def build(
         "heldout2.jsonl": heldout2,
         "heldout3.jsonl": heldout3,
         "heldout4.jsonl": heldout4,
+        "heldout5.jsonl": heldout5,
     }
     for name, rows in parts.items():
         if name != "tune.jsonl" and sum(1 for r in rows if not r["answerable"]) < 0.2 * len(rows):
@@ -172,5 +182,6 @@ if __name__ == "__main__":
             heldout2="--heldout2" in sys.argv,
             heldout3="--heldout3" in sys.argv,
             heldout4="--heldout4" in sys.argv,
+            heldout5="--heldout5" in sys.argv,
         )
     )

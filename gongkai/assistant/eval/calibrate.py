@@ -228,6 +228,8 @@ WRITERS = {
     "unanswerable-tune2": "second",
     "unanswerable-tune3": "third",
     "unanswerable-tune4": "fourth",
+    "unanswerable-tune5": "fifth",
+    "unanswerable-tune6": "sixth",
 }
 
 

@@ -19,18 +19,21 @@ def _rows(path: Path) -> list[dict[str, object]]:
 
 
 def test_tuning_file_only_unless_asked(tmp_path: Path) -> None:
-    assert build.build(DATA, out_dir=tmp_path) == {"tune.jsonl": 1043}
+    assert build.build(DATA, out_dir=tmp_path) == {"tune.jsonl": 1243}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tune.jsonl"]
 
 
 def test_builder_reproduces_the_frozen_files_and_keeps_them_apart(tmp_path: Path) -> None:
-    written = build.build(DATA, heldout=True, heldout2=True, heldout3=True, heldout4=True, out_dir=tmp_path)
+    written = build.build(
+        DATA, heldout=True, heldout2=True, heldout3=True, heldout4=True, heldout5=True, out_dir=tmp_path
+    )
     assert written == {
-        "tune.jsonl": 1043,
+        "tune.jsonl": 1243,
         "heldout.jsonl": 198,
         "heldout2.jsonl": 206,
         "heldout3.jsonl": 210,
         "heldout4.jsonl": 210,
+        "heldout5.jsonl": 80,
     }
     for name in written:
         assert (tmp_path / name).read_bytes() == (build.HERE / name).read_bytes(), name
@@ -61,6 +64,9 @@ def test_builder_reproduces_the_frozen_files_and_keeps_them_apart(tmp_path: Path
         civil_ids = [f"lawyerllama-zixun-{n:04d}" for n in range(first, first + 150)]
         assert [r["id"] for r in rows if r["answerable"]] == civil_ids, name
         assert [r["id"] for r in rows if not r["answerable"]] == [f"unanswerable{number}-{n:03d}" for n in range(1, 61)]
+    # The fifth holds the 80 questions of unanswerable5.txt only.
+    assert [r["id"] for r in files["heldout5.jsonl"]] == [f"unanswerable5-{n:03d}" for n in range(1, 81)]
+    assert not any(r["answerable"] or r["relevant_external_ids"] for r in files["heldout5.jsonl"])
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ from urllib.parse import urlencode
 from django.urls import NoReverseMatch, reverse
 
 from gongkai.publishing.selectors import public_items
+from gongkai.screening import detectors
 from gongkai.search import analysis, index
 
 from . import dense, interpretations, retrieval
@@ -474,10 +475,44 @@ def without_injection(text: str) -> str:
     return "".join(kept).strip()
 
 
+# Personal data in a question (an ID or phone number the asker typed about themselves)
+# matches no document; as a search word it only made a plain question look unanswerable.
+# It is left out of what is searched, with the label that introduces it (我的身份证号是 …).
+# Names and addresses stay: a place can be what the question is about.
+_SEARCH_BLIND_KINDS = frozenset({"id_card", "mobile", "landline", "bank_card", "email", "passport", "plate"})
+_ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_LABEL = (
+    r"(?:公民)?(?:身份证号码|身份证号|身份证|手机号码|手机号|电话号码|联系电话|手机|电话|"
+    r"银行卡号|银行卡|卡号|邮箱|护照号码|护照号|车牌号码|车牌号)"
+)
+# Only a label that introduces the asker's own datum (我的身份证号 …, 手机号是 …): in
+# 身份证 5117… 丢了怎么补办 the 身份证 is what the question is about.
+_DATA_LABEL = re.compile(rf"(?:(?:我的|本人的?|我){_LABEL}(?:是|为|：|:)?|{_LABEL}(?:是|为|：|:))\s*$")
+
+
+def without_personal_data(text: str) -> str:
+    """The question without the personal data it carries (and the words introducing it)."""
+    findings = detectors.screen_text(text, context=detectors.ScreenContext())
+    spans = sorted((f.start, f.end) for f in findings if f.kind in _SEARCH_BLIND_KINDS and 0 <= f.start < f.end)
+    spans += [(m.start(), m.end()) for m in _ID_SHAPED.finditer(text)]
+    if not spans:
+        return text
+    out: list[str] = []
+    position = 0
+    for start, end in sorted(spans):
+        if start < position:
+            position = max(position, end)
+            continue
+        out.append(_DATA_LABEL.sub("", text[position:start]))
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
 def _answer(result: Answer, text: str, scope: list[int] | None) -> Answer:
     if not analysis.has_content(text):
         return _refusal(result, "请输入要咨询的问题，例如“社保断缴了还能补缴吗？”")
-    text = without_injection(text)
+    text = without_personal_data(without_injection(text))
     if not analysis.has_content(text):
         return _refusal(result, "本助手只根据已发布的政府文件回答政策问题，请直接输入要咨询的问题。")
     found = retrieval.retrieve(text, scope=scope)

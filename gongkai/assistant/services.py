@@ -120,8 +120,8 @@ def _mask_answer(result: answering.Answer) -> None:
     """Personal data of the question does not travel further than the answer to the asker
     needs: the question echoed, the words a refusal says it could not find, and the search
     link (which lands in access and search logs) carry it masked, and the LLM is sent the
-    masked question. Retrieval itself read the question as asked (an ID number matches no
-    document either way)."""
+    masked question. Retrieval reads the question without its personal data
+    (answering.without_personal_data)."""
     masked = mask_personal(result.question)
     if masked == result.question:
         return

@@ -218,3 +218,17 @@ def test_answer_sentences_cover_the_question_not_repeat_it() -> None:
         "（二）离休、退休的；",
     ]
     assert len(chosen) == answering.MAX_ANSWER_SENTENCES and all(s in text for s in chosen)
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("我的身份证号是51172219800101123X，公积金怎么提取？", "，公积金怎么提取？"),
+        ("身份证51172219800101123X丢了怎么补办", "身份证丢了怎么补办"),
+        ("我手机13812341234，能办低保吗", "，能办低保吗"),
+        ("联系电话：13812341234", ""),
+        ("我叫张三，住在通川区，能申请公租房吗", "我叫张三，住在通川区，能申请公租房吗"),
+    ],
+)
+def test_personal_data_is_not_searched_for(question: str, searched: str) -> None:
+    assert answering.without_personal_data(question) == searched

@@ -115,6 +115,7 @@ def test_site_scope(client: Client, items: dict[str, InfoItem], platform: Platfo
 
 def test_id_number_is_masked_in_storage(client: Client, items: dict[str, InfoItem]) -> None:
     data = post(client, ASK, {"question": f"我的身份证号是11010519491231002X，{ANSWERABLE}"}).json()
+    assert data["refused"] is False  # the number is not searched for: the question is answered
     stored = AskedQuestion.objects.get(pk=data["question_id"])
     assert "11010519491231002X" not in stored.question_masked
     assert QuestionTriage.objects.get(question=stored).had_personal_data is True

@@ -37,7 +37,7 @@ from urllib.parse import urlencode
 from django.urls import NoReverseMatch, reverse
 
 from gongkai.publishing.selectors import public_items
-from gongkai.screening import detectors
+from gongkai.screening import detectors, masking
 from gongkai.search import analysis, index
 
 from . import dense, interpretations, retrieval
@@ -480,7 +480,6 @@ def without_injection(text: str) -> str:
 # It is left out of what is searched, with the label that introduces it (我的身份证号是 …).
 # Names and addresses stay: a place can be what the question is about.
 _SEARCH_BLIND_KINDS = frozenset({"id_card", "mobile", "landline", "bank_card", "email", "passport", "plate"})
-_ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 _LABEL = (
     r"(?:公民)?(?:身份证号码|身份证号|身份证|手机号码|手机号|电话号码|联系电话|手机|电话|"
     r"银行卡号|银行卡|卡号|邮箱|护照号码|护照号|车牌号码|车牌号)"
@@ -494,7 +493,7 @@ def without_personal_data(text: str) -> str:
     """The question without the personal data it carries (and the words introducing it)."""
     findings = detectors.screen_text(text, context=detectors.ScreenContext())
     spans = sorted((f.start, f.end) for f in findings if f.kind in _SEARCH_BLIND_KINDS and 0 <= f.start < f.end)
-    spans += [(m.start(), m.end()) for m in _ID_SHAPED.finditer(text)]
+    spans += [(m.start(), m.end()) for m in masking.ID_SHAPED.finditer(text)]
     if not spans:
         return text
     out: list[str] = []

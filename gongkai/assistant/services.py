@@ -5,7 +5,6 @@ delete, import). Each function is one complete state change: the permission chec
 
 import dataclasses
 import datetime as dt
-import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,9 +28,6 @@ from .models import AnswerFeedback, AskedQuestion, FaqEntry, FaqPhrase, Question
 # The stored question is cut to this many characters (after masking).
 STORED_CHARS = 2000
 _MASKED_KINDS = detectors.PERSONAL_KINDS | {"name"}
-# Anything shaped like an ID number is masked even when its check digit is wrong: a
-# mistyped number is still someone's.
-_ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 
 
 def mask_personal(text: str) -> str:
@@ -53,7 +49,7 @@ def mask_personal(text: str) -> str:
         out.append(finding.value_masked)
         position = finding.end
     out.append(text[position:])
-    return _ID_SHAPED.sub(lambda m: masking.mask_id_card(m.group(0)), "".join(out))
+    return masking.ID_SHAPED.sub(lambda m: masking.mask_id_card(m.group(0)), "".join(out))
 
 
 # --- asking ----------------------------------------------------------------------------------

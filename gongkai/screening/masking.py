@@ -34,6 +34,11 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+# Anything shaped like an ID number (18 characters, or the old 15 digits), whether or not its
+# check digit is right: a mistyped number is still someone's.
+ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+
+
 def mask_id_card(value: str) -> str:
     """511702199001011234 → 5117**********1234 (the first four and last four stay)."""
     digits = value.upper() if value.isalnum() else _NON_DIGIT.sub("", value).upper()

@@ -247,7 +247,7 @@ def text_query(aq: analysis.AnalysedQuery, *, require_all: bool | None = None) -
     clauses: list[tuple[Occur, Query]] = [(occur, _unit_query(unit, w, searcher)) for unit in aq.units]
     stop = analysis.stopwords()
     content = [word for word in aq.words if word not in stop]
-    common = _common_words(content)
+    common = _common_words(searcher, content)
     for first, second in itertools.pairwise(content):
         if first != second and first not in common and second not in common:
             query = Query.phrase_query(index.SCHEMA, "body_w", [first, second], slop=3)
@@ -263,10 +263,9 @@ def text_query(aq: analysis.AnalysedQuery, *, require_all: bool | None = None) -
 PROXIMITY_MAX_SHARE = 0.03
 
 
-def _common_words(words: Sequence[str]) -> set[str]:
+def _common_words(searcher: tantivy.Searcher, words: Sequence[str]) -> set[str]:
     if len(words) < 2:
         return set()
-    searcher = index.reader().searcher()
     limit = max(1, int(searcher.num_docs * PROXIMITY_MAX_SHARE))
     return {w for w in set(words) if searcher.doc_freq("body_w", w) > limit}
 

@@ -147,14 +147,16 @@ def with_semantic(rows: Sequence[dict[str, Any]], values: Sequence[float]) -> li
     ]
 
 
-def semantic_out_of_fold(rows: Sequence[dict[str, Any]], seed: int, *, by_writer: bool = False) -> list[float]:
+def semantic_out_of_fold(
+    rows: Sequence[dict[str, Any]], seed: int, *, by_writer: bool = False, scope_l2: float | None = None
+) -> list[float]:
     """Each row's semantic feature from a scope model fitted without its fold, so that the
     confidence model is fitted on semantic values as good as those of new questions (by
     writer: as those of questions by a writer the scope model has not seen)."""
     values = [0.0] * len(rows)
     for held in (writer_folds if by_writer else folds)(rows, seed=seed):
         held_set = set(held)
-        model = fit_scope([r for i, r in enumerate(rows) if i not in held_set])
+        model = fit_scope([r for i, r in enumerate(rows) if i not in held_set], scope_l2)
         for i in held:
             values[i] = scope_feature(model, rows[i])
     return values
@@ -268,6 +270,7 @@ def out_of_fold(
     repeats: int = REPEATS,
     l2: float = L2,
     by_writer: bool = False,
+    scope_l2: float | None = None,
 ) -> list[list[float]]:
     """For each repeat, every row's confidence from a model fitted without its fold (by
     writer: the folds of writer_folds). With "semantic" among the names, the scope model is
@@ -282,8 +285,10 @@ def out_of_fold(
             train = [r for i, r in enumerate(rows) if i not in held_set]
             test = [rows[i] for i in held]
             if semantic:
-                train = with_semantic(train, semantic_out_of_fold(train, seed=100 + seed, by_writer=by_writer))
-                scope = fit_scope(train)
+                train = with_semantic(
+                    train, semantic_out_of_fold(train, seed=100 + seed, by_writer=by_writer, scope_l2=scope_l2)
+                )
+                scope = fit_scope(train, scope_l2)
                 test = with_semantic(test, [scope_feature(scope, r) for r in test])
             model = fit(train, names, l2)
             for i, row in zip(held, test, strict=True):
@@ -479,14 +484,8 @@ def main() -> None:
 def scan(values: Sequence[float] = (0.03, 0.3, 1.0, 3.0)) -> None:
     """The operating point chosen by writer for each L2 of the scope model (tune only):
     `gongkai shell -c "from gongkai.assistant.eval import calibrate; calibrate.scan()"`."""
-    global SCOPE_L2
     rows = collect()
     names = (*FEATURES, "semantic")
-    kept = SCOPE_L2
-    try:
-        for value in values:
-            SCOPE_L2 = value
-            chosen, verdict = choose(rows, out_of_fold(rows, names, by_writer=True))
-            sys.stdout.write(f"SCOPE_L2 {value}: { {k: round(v, 3) for k, v in chosen.items()} } {verdict}\n")
-    finally:
-        SCOPE_L2 = kept
+    for value in values:
+        chosen, verdict = choose(rows, out_of_fold(rows, names, by_writer=True, scope_l2=value))
+        sys.stdout.write(f"SCOPE_L2 {value}: { {k: round(v, 3) for k, v in chosen.items()} } {verdict}\n")

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from gongkai.core import sitecache
 from gongkai.core.tests.fixtures import tree
 
 __all__ = ["tree"]
@@ -22,3 +23,12 @@ def _files_outside_var(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
     settings.GONGKAI_SEARCH_DIR = str(root / "search")
     yield root
     settings.MEDIA_ROOT, settings.GONGKAI_SEARCH_DIR = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sites() -> Iterator[None]:
+    """The per-process copy of the sites (core.sitecache) starts empty in every test: a
+    test's rolled-back transaction sends no signal to drop the rows it had created."""
+    sitecache.forget()
+    yield
+    sitecache.forget()

@@ -7,21 +7,9 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import get_script_prefix, set_script_prefix
 
-from . import audit
-from .models import Site
+from . import audit, sitecache
 
 _PREFIX = re.compile(r"^/site/(?P<slug>[-a-z0-9_]+)(?P<rest>/.*)?$")
-
-
-def _site_for_host(host: str) -> Site | None:
-    host = host.split(":", 1)[0].lower()
-    default = None
-    for site in Site.objects.select_related("organisation"):
-        if host in site.host_list():
-            return site
-        if site.is_default:
-            default = site
-    return default
 
 
 class SiteMiddleware:
@@ -35,9 +23,9 @@ class SiteMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         match = _PREFIX.match(request.path_info)
         if match is None:
-            setattr(request, "site", _site_for_host(request.get_host()))  # noqa: B010 (the stubs type request.site as contrib.sites)
+            setattr(request, "site", sitecache.site_for_host(request.get_host()))  # noqa: B010 (the stubs type request.site as contrib.sites)
             return self.get_response(request)
-        site = Site.objects.select_related("organisation").filter(slug=match["slug"]).first()
+        site = sitecache.site_by_slug(match["slug"])
         if site is None:
             raise Http404("没有这个网站。")
         setattr(request, "site", site)  # noqa: B010

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from .errors import NotPermitted
-from .models import AuditRecord, Organisation, Site, SiteColumn, User
+from .models import AuditRecord, Organisation, Site, User
 from .permissions import AnyUser, Perm, can, organisations_where
 
 
@@ -61,10 +61,6 @@ def site_organisations(site: Site) -> QuerySet[Organisation]:
     if excluded:
         orgs = orgs.exclude(excluded)
     return orgs.order_by("path")
-
-
-def site_navigation(site: Site) -> list[SiteColumn]:
-    return list(site.columns.filter(is_hidden=False).order_by("position", "id"))
 
 
 def sites_all() -> QuerySet[Site]:

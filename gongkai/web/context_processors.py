@@ -6,8 +6,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from gongkai.core import sitecache
 from gongkai.core.models import SiteColumn, SiteColumnKind
-from gongkai.core.selectors import site_navigation
 
 from .display import elder_mode_from
 
@@ -62,7 +62,7 @@ def nav_items(request: HttpRequest, columns: list[SiteColumn]) -> list[NavItem]:
 
 def site(request: HttpRequest) -> dict[str, Any]:
     current = getattr(request, "site", None)
-    columns = site_navigation(current) if current is not None else []
+    columns = sitecache.navigation(current) if current is not None else []
     return {
         "site": current,
         "site_nav": nav_items(request, columns),

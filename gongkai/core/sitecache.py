@@ -1,0 +1,84 @@
+"""The sites and their navigation, kept per process.
+
+Every public request looks up its site by host name (or `/site/<slug>/`), and every
+public page shows the site's navigation: two queries and some sixty model instances per
+request for rows that change a few times a year. They are read once per
+SITES_TTL_SECONDS and dropped at once, in this process, when a site, a body or a site
+column is saved or deleted (apps.py connects the signals); other processes follow within
+the TTL. A bulk `update()` sends no signal: call `forget()` after one.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import Site, SiteColumn
+
+SITES_TTL_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Directory:
+    sites: list[Site]
+    by_slug: dict[str, Site]
+    # host name → the first site (in the order of the tree) that lists it
+    by_host: dict[str, Site]
+    default: Site | None
+    # site id → its visible navigation columns, in order
+    navigation: dict[int, list[SiteColumn]] = field(default_factory=dict)
+    loaded_at: float = 0.0
+
+
+def _load() -> Directory:
+    sites = list(Site.objects.select_related("organisation"))
+    by_host: dict[str, Site] = {}
+    default = None
+    for site in sites:
+        for host in site.host_list():
+            by_host.setdefault(host, site)
+        if site.is_default:
+            default = site
+    navigation: dict[int, list[SiteColumn]] = {site.pk: [] for site in sites}
+    for column in SiteColumn.objects.filter(is_hidden=False).order_by("site_id", "position", "id"):
+        navigation.setdefault(column.site_id, []).append(column)
+    return Directory(sites, {s.slug: s for s in sites}, by_host, default, navigation, time.monotonic())
+
+
+_lock = threading.Lock()
+_directory: Directory | None = None
+
+
+def directory() -> Directory:
+    """The sites, read at most every SITES_TTL_SECONDS (2 queries)."""
+    global _directory
+    current = _directory
+    if current is not None and time.monotonic() - current.loaded_at < SITES_TTL_SECONDS:
+        return current
+    with _lock:
+        current = _directory
+        if current is None or time.monotonic() - current.loaded_at >= SITES_TTL_SECONDS:
+            current = _directory = _load()
+        return current
+
+
+def site_for_host(host: str) -> Site | None:
+    """The site serving the host name (a port is ignored), else the default site."""
+    found = directory()
+    return found.by_host.get(host.split(":", 1)[0].lower(), found.default)
+
+
+def site_by_slug(slug: str) -> Site | None:
+    return directory().by_slug.get(slug)
+
+
+def navigation(site: Site) -> list[SiteColumn]:
+    """The site's visible navigation columns, in order."""
+    return list(directory().navigation.get(site.pk, ()))
+
+
+def forget(*_args: Any, **_kwargs: Any) -> None:
+    """Drop the copy (a site, body or site column was saved or deleted)."""
+    global _directory
+    with _lock:
+        _directory = None

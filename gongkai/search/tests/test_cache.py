@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from gongkai.core import sitecache
 from gongkai.core.models import Organisation
 from gongkai.publishing import services
 from gongkai.publishing.tests.factories import Desk
@@ -33,9 +34,9 @@ def _page(client: Client, **params: str) -> str:
 def test_a_repeated_page_comes_from_the_cache(client: Client, corpus: Corpus, django_assert_num_queries: Any) -> None:
     first = _page(client)
     assert FUND_TITLE in first
-    # The site lookup (middleware), and one query to check that the items shown are
-    # still public: no search, no facet labels, no template.
-    with django_assert_num_queries(2):
+    # One query, to check that the items shown are still public: no search, no facet
+    # labels, no template (the site comes from the per-process copy, core.sitecache).
+    with django_assert_num_queries(1):
         again = _page(client)
     assert again == first
 
@@ -43,9 +44,9 @@ def test_a_repeated_page_comes_from_the_cache(client: Client, corpus: Corpus, dj
 def test_the_search_page_query_count_is_pinned(client: Client, corpus: Corpus, django_assert_num_queries: Any) -> None:
     cache.labels()  # facet labels are loaded once per process (4 queries), then kept
     analysis.synonyms()  # the admin's synonym rows: once every 30 s
-    # site (middleware), the page's items, the site's navigation (the site's bodies come
-    # with the labels).
-    with django_assert_num_queries(3):
+    sitecache.directory()  # the sites and their navigation: once a minute (2 queries)
+    # the page's items: the site's bodies come with the labels
+    with django_assert_num_queries(1):
         _page(client, sort="date")
 
 

@@ -167,7 +167,7 @@ def _versions(hits: Sequence[Hit]) -> dict[int, str]:
     )
     out: dict[int, str] = {}
     for hit in hits:
-        body = hit.item.body_text or hit.item.summary or ""
+        body = hit.body
         out[hit.id] = f"{stored.get(hit.id, 'body')}:{len(body)}:{hash(body)}"
     return out
 
@@ -194,7 +194,7 @@ def documents_of(hits: Sequence[Hit]) -> dict[int, Document]:
             if pk in rows:
                 value = _document(rows[pk])
             else:
-                body = hit.item.body_text or hit.item.summary or ""
+                body = hit.body
                 split = splitting.split(body)
                 value = _document([_passage(pk, p.index, p.heading, p.label.rstrip("、"), p.text, None) for p in split])
             _cache.put((pk, versions[pk]), value)

@@ -339,7 +339,7 @@ def test_the_list_for_an_auditor_has_pinned_queries(django_assert_num_queries: A
     client = login(auditor)
     url = reverse("disclosure_requests:desk_list")
     client.get(url)
-    with django_assert_num_queries(8) as few:
+    with django_assert_num_queries(7) as few:
         client.get(url)
     for _ in range(20):
         make_request(org, officer)

@@ -126,8 +126,8 @@ def test_request_letters_lists_and_issues(setup: dict[str, Any], django_assert_n
     )
     target = url("request_letters", setup["req"].pk)
     client.get(target)  # warm the session and role caches
-    # site, session, user, roles, request, letters (+ issued_by), series (prefix), series (next number)
-    with django_assert_num_queries(8):
+    # session, user, roles, request, letters (+ issued_by), series (prefix), series (next number)
+    with django_assert_num_queries(7):
         response = client.get(target)
     assert response.status_code == 200
     html = response.content.decode()
@@ -174,8 +174,8 @@ def test_template_list_query_count(setup: dict[str, Any], django_assert_num_quer
     client = client_for(officer)
     target = url("letter_template_list", org.pk)
     client.get(target)
-    # site, session, user, roles, organisation, templates (+ updated_by)
-    with django_assert_num_queries(6):
+    # session, user, roles, organisation, templates (+ updated_by)
+    with django_assert_num_queries(5):
         response = client.get(target)
     html = response.content.decode()
     assert html.count("上传新模板") == 10
@@ -251,7 +251,7 @@ def test_letter_home_lists_handled_bodies(setup: dict[str, Any], django_assert_n
     client = client_for(setup["officer"])
     target = url("letter_home")
     client.get(target)
-    # site, session, user, roles, organisations
-    with django_assert_num_queries(5):
+    # session, user, roles, organisations
+    with django_assert_num_queries(4):
         response = client.get(target)
     assert setup["org"].name in response.content.decode()

@@ -159,9 +159,9 @@ def _queries_for(client: Client, url: str, django_assert_num_queries: Any, n: in
     return response.content.decode()
 
 
-# site (SiteMiddleware), session, user, role assignments, then the page's own reads.
-LIST_QUERIES = 8  # ... + body exists, the body choices, count, one page of rows
-INBOX_QUERIES = 6  # ... + count, one page of rows
+# session, user, role assignments (the site comes from core.sitecache), then the page's own reads.
+LIST_QUERIES = 7  # ... + body exists, the body choices, count, one page of rows
+INBOX_QUERIES = 5  # ... + count, one page of rows
 
 
 def test_the_list_costs_the_same_queries_for_three_or_thirty_requests(django_assert_num_queries: Any) -> None:
@@ -193,7 +193,7 @@ def test_the_inbox_shows_mine_and_unassigned_with_pinned_queries(django_assert_n
     _queries_for(client, url, django_assert_num_queries, INBOX_QUERIES)
 
 
-OVERDUE_QUERIES = 5  # site, session, user, role assignments, one grouped count
+OVERDUE_QUERIES = 4  # session, user, role assignments, one grouped count
 
 
 def test_overdue_per_body(django_assert_num_queries: Any) -> None:
@@ -428,7 +428,7 @@ def test_the_office_head_switches_fees_on_and_the_officer_may_not(django_assert_
     client = login(head)
     saved = client.post(f"{url}?org={org.pk}", {"fees_enabled": "on", "handler_notes": "收费前请先请示"})
     assert saved.status_code == 302 and fee_services.fees_enabled(org)
-    listing = _queries_for(client, url, django_assert_num_queries, 6)  # ... + bodies, their settings
+    listing = _queries_for(client, url, django_assert_num_queries, 5)  # ... + bodies, their settings
     assert "收取" in listing
     req = fresh(org, officer)
     assert (

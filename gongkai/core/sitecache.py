@@ -8,12 +8,11 @@ column is saved or deleted (apps.py connects the signals); other processes follo
 the TTL. A bulk `update()` sends no signal: call `forget()` after one.
 """
 
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from .models import Site, SiteColumn
+from .processcopy import ProcessCopy
 
 SITES_TTL_SECONDS = 60.0
 
@@ -27,7 +26,6 @@ class Directory:
     default: Site | None
     # site id → its visible navigation columns, in order
     navigation: dict[int, list[SiteColumn]] = field(default_factory=dict)
-    loaded_at: float = 0.0
 
 
 def _load() -> Directory:
@@ -42,24 +40,15 @@ def _load() -> Directory:
     navigation: dict[int, list[SiteColumn]] = {site.pk: [] for site in sites}
     for column in SiteColumn.objects.filter(is_hidden=False).order_by("site_id", "position", "id"):
         navigation.setdefault(column.site_id, []).append(column)
-    return Directory(sites, {s.slug: s for s in sites}, by_host, default, navigation, time.monotonic())
+    return Directory(sites, {s.slug: s for s in sites}, by_host, default, navigation)
 
 
-_lock = threading.Lock()
-_directory: Directory | None = None
+_copy = ProcessCopy(_load, lambda: SITES_TTL_SECONDS)
 
 
 def directory() -> Directory:
     """The sites, read at most every SITES_TTL_SECONDS (2 queries)."""
-    global _directory
-    current = _directory
-    if current is not None and time.monotonic() - current.loaded_at < SITES_TTL_SECONDS:
-        return current
-    with _lock:
-        current = _directory
-        if current is None or time.monotonic() - current.loaded_at >= SITES_TTL_SECONDS:
-            current = _directory = _load()
-        return current
+    return _copy.get()
 
 
 def site_for_host(host: str) -> Site | None:
@@ -79,6 +68,4 @@ def navigation(site: Site) -> list[SiteColumn]:
 
 def forget(*_args: Any, **_kwargs: Any) -> None:
     """Drop the copy (a site, body or site column was saved or deleted)."""
-    global _directory
-    with _lock:
-        _directory = None
+    _copy.forget()

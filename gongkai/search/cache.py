@@ -20,7 +20,6 @@ signals); other processes follow within the TTL.
 import hashlib
 import itertools
 import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from django.http import HttpRequest
 from django.utils import translation
 
 from gongkai.core.models import Organisation, Site
+from gongkai.core.processcopy import ProcessCopy
 from gongkai.publishing.models import CatalogColumn, SubjectCategory
 from gongkai.publishing.selectors import public_items
 
@@ -153,13 +153,8 @@ class Labels:
     site_of: dict[int, tuple[str, str]]
     # body id → the Site it publishes on (for item addresses)
     sites: dict[int, Site]
-    loaded_at: float
     # site id → the bodies publishing on it, in the order of the tree (site_organisations)
     site_bodies: dict[int, list[int]] = field(default_factory=dict)
-
-
-_labels_lock = threading.Lock()
-_labels: Labels | None = None
 
 
 def _load_labels() -> Labels:
@@ -178,24 +173,17 @@ def _load_labels() -> Labels:
             site_bodies.setdefault(site.pk, []).append(pk)
     columns = dict(CatalogColumn.objects.values_list("pk", "title"))
     subjects = dict(SubjectCategory.objects.values_list("pk", "name"))
-    return Labels(organisations, columns, subjects, site_of, site_objects, time.monotonic(), site_bodies)
+    return Labels(organisations, columns, subjects, site_of, site_objects, site_bodies)
+
+
+_labels = ProcessCopy(_load_labels, lambda: LABEL_TTL_SECONDS)
 
 
 def labels() -> Labels:
     """The facet labels, read at most every LABEL_TTL_SECONDS (4 queries)."""
-    global _labels
-    current = _labels
-    if current is not None and time.monotonic() - current.loaded_at < LABEL_TTL_SECONDS:
-        return current
-    with _labels_lock:
-        current = _labels
-        if current is None or time.monotonic() - current.loaded_at >= LABEL_TTL_SECONDS:
-            current = _labels = _load_labels()
-        return current
+    return _labels.get()
 
 
 def forget_labels(*_args: Any, **_kwargs: Any) -> None:
     """Drop the labels (a body, column, subject or site was saved or deleted)."""
-    global _labels
-    with _labels_lock:
-        _labels = None
+    _labels.forget()

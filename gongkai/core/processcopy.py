@@ -20,19 +20,17 @@ class ProcessCopy(Generic[T]):
         self._lock = threading.Lock()
         self._held: tuple[float, T] | None = None
 
-    def _fresh(self, held: tuple[float, T] | None) -> bool:
-        return held is not None and time.monotonic() - held[0] < self._ttl()
+    def _fresh(self, held: tuple[float, T]) -> bool:
+        return time.monotonic() - held[0] < self._ttl()
 
     def get(self) -> T:
         held = self._held
-        if held is not None and self._fresh(held):
-            return held[1]
-        with self._lock:
-            held = self._held
-            if held is None or not self._fresh(held):
-                value = self._load()
-                held = self._held = (time.monotonic(), value)
-            return held[1]
+        if held is None or not self._fresh(held):
+            with self._lock:
+                held = self._held
+                if held is None or not self._fresh(held):
+                    held = self._held = (time.monotonic(), self._load())
+        return held[1]
 
     def forget(self) -> None:
         with self._lock:

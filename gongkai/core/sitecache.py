@@ -19,7 +19,6 @@ SITES_TTL_SECONDS = 60.0
 
 @dataclass(frozen=True)
 class Directory:
-    sites: list[Site]
     by_slug: dict[str, Site]
     # host name → the first site (in the order of the tree) that lists it
     by_host: dict[str, Site]
@@ -40,7 +39,7 @@ def _load() -> Directory:
     navigation: dict[int, list[SiteColumn]] = {site.pk: [] for site in sites}
     for column in SiteColumn.objects.filter(is_hidden=False).order_by("site_id", "position", "id"):
         navigation.setdefault(column.site_id, []).append(column)
-    return Directory(sites, {s.slug: s for s in sites}, by_host, default, navigation)
+    return Directory({s.slug: s for s in sites}, by_host, default, navigation)
 
 
 _copy = ProcessCopy(_load, lambda: SITES_TTL_SECONDS)

@@ -1,5 +1,8 @@
 """The search page, the API and the OpenAPI document."""
 
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client
 
@@ -111,6 +114,53 @@ def test_openapi_document(client: Client, platform: Platform) -> None:
     # The assistant's API is described in the same document.
     assert {"/api/v1/assistant/ask", "/api/v1/assistant/ask/stream"} <= set(doc["paths"])
     assert "post" in doc["paths"]["/api/v1/assistant/ask"]
+
+
+def test_facet_links_equal_the_general_query_string_builder() -> None:
+    from gongkai.search.views import _query_string, _toggle_urls
+
+    current = {"q": "公积金 提取", "page": "3", "org": "7", "sort": "date", "year": "", "scope": "all"}
+    for key in ("org", "year", "column", "type"):
+        before, after, without = _toggle_urls(current, key)
+        assert without == _query_string(current, **{key: None, "page": None})
+        for value in ("12", "通知", "a&b=c"):
+            link = "?" + "&".join(p for p in (before, urlencode({key: value}), after) if p)
+            assert link == _query_string(current, **{key: value, "page": None})
+
+
+def test_result_list_escapes_what_it_shows() -> None:
+    from django.utils.safestring import mark_safe
+
+    from gongkai.search.engine import Hit
+    from gongkai.search.views import results_html
+
+    hit = Hit(
+        id=1,
+        external_id="",
+        title="<i>t</i>",
+        title_html=mark_safe("&lt;i&gt;<mark>t</mark>"),
+        doc_number='达"1"号',
+        index_number="",
+        organisation_id=1,
+        organisation="<b>甲市</b>",
+        column_id=1,
+        column="",
+        subject="",
+        doctype="通知",
+        validity="not_applicable",
+        validity_label="",
+        published_at=datetime(2024, 5, 6, 1, 30, tzinfo=UTC),
+        score=1.0,
+        snippet=mark_safe("…<mark>公积金</mark>…"),
+        body="",
+    )
+    html = str(results_html([(hit, '/gk/item/1/?a=1&b="2"')], start=11))
+    assert html.startswith('<ol class="search-list" start="11">')
+    assert '<a class="item-link" href="/gk/item/1/?a=1&amp;b=&quot;2&quot;">&lt;i&gt;<mark>t</mark></a>' in html
+    assert "<span>&lt;b&gt;甲市&lt;/b&gt;</span>" in html and "<span>达&quot;1&quot;号</span>" in html
+    assert '<time datetime="2024-05-06T09:30:00+08:00">2024-05-06</time>' in html  # Asia/Shanghai
+    assert "not_applicable" not in html and '<p class="snippet">…<mark>公积金</mark>…</p>' in html
+    assert str(results_html([], start=1)) == ""
 
 
 def test_facet_lists_mark_the_selected_value_and_escape_labels() -> None:

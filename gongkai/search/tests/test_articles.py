@@ -99,6 +99,21 @@ def test_an_article_brings_its_law_into_the_candidates(desk: Desk, monkeypatch: 
     assert [h.id for h in response.hits] == [law.pk]
 
 
+def test_a_law_brought_in_by_its_article_keeps_its_own_score(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    law, short = _long_law(desk), _short_law(desk)
+    index_items([law, short])
+    monkeypatch.setattr(engine, "RERANK_DEPTH", 1)
+    seen: list[list[tuple[float, int]]] = []
+    monkeypatch.setattr(engine, "rerank", lambda ranked, articles: seen.append(list(ranked)) or ranked)
+    search(SearchRequest(q=QUESTION, page_size=1))
+    both = {pk: score for score, pk in seen[0]}
+    assert set(both) == {law.pk, short.pk}  # the short text ranked, the law pulled
+    monkeypatch.setattr(engine, "RERANK_DEPTH", 2)  # both ranked by the query itself
+    seen.clear()
+    search(SearchRequest(q=QUESTION, page_size=2))
+    assert {pk: score for score, pk in seen[0]} == pytest.approx(both)
+
+
 def test_withdrawn_law_leaves_the_article_index(desk: Desk) -> None:
     from gongkai.publishing import services
 

@@ -100,6 +100,13 @@ def test_facets_count_and_filters_narrow(corpus: Corpus, platform: Platform) -> 
     assert ids(search(SearchRequest(q="公积金", filters=Filters(year=1999)))) == []
 
 
+def test_a_filter_keeps_the_scores_of_the_unfiltered_ranking(corpus: Corpus, platform: Platform) -> None:
+    unfiltered = {h.id: h.score for h in search(SearchRequest(q="工作")).hits}
+    for filters in (Filters(organisation=platform.education.pk), Filters(doctype="通知")):
+        hits = search(SearchRequest(q="工作", filters=filters)).hits
+        assert hits and all(h.score == pytest.approx(unfiltered[h.id]) for h in hits), filters
+
+
 def test_site_scope(corpus: Corpus, platform: Platform) -> None:
     city = list(site_organisations(platform.city_site).values_list("pk", flat=True))
     assert corpus.county.pk not in ids(search(SearchRequest(q="社会保险", scope=city)))

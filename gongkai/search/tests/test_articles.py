@@ -104,7 +104,12 @@ def test_a_law_brought_in_by_its_article_keeps_its_own_score(desk: Desk, monkeyp
     index_items([law, short])
     monkeypatch.setattr(engine, "RERANK_DEPTH", 1)
     seen: list[list[tuple[float, int]]] = []
-    monkeypatch.setattr(engine, "rerank", lambda ranked, articles: seen.append(list(ranked)) or ranked)
+
+    def rerank(ranked: list[tuple[float, int]], articles: dict[int, float]) -> list[tuple[float, int]]:
+        seen.append(list(ranked))
+        return ranked
+
+    monkeypatch.setattr(engine, "rerank", rerank)
     search(SearchRequest(q=QUESTION, page_size=1))
     both = {pk: score for score, pk in seen[0]}
     assert set(both) == {law.pk, short.pk}  # the short text ranked, the law pulled

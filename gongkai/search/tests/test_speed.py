@@ -39,6 +39,7 @@ def test_every_form_of_the_scope_finds_and_scores_as_the_plain_filter(corpus: Co
     assert sum(counts.values()) == searcher.num_docs
     by_size = sorted(counts, key=lambda pk: counts[pk])
     text = engine.text_query(analysis.analyse_query(q))
+    assert text is not None
     scopes = {
         "every body": list(counts),  # matches all: no set of terms at all
         "all but the smallest": by_size[1:],  # the exclusion of the few outside

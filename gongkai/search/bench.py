@@ -511,10 +511,13 @@ def retime(*, corpus: Path, http: bool, say: Any = None, vocab: Vocabulary | Non
     from gongkai.core.selectors import site_organisations
     from gongkai.publishing.models import InfoItem
 
-    from . import index
+    from . import cache
+    from .resultstore import ResultStore
 
     say = say or _say
-    shutil.rmtree(Path(index.search_dir()) / "cache", ignore_errors=True)  # no page from an earlier run
+    store = cache.results_cache()
+    if isinstance(store, ResultStore):  # no page from an earlier run (a shared cache is left alone)
+        store.clear()
     docs = InfoItem.objects.count()
     vocab = vocab or build_vocabulary(corpus)
     queries = bench_queries(vocab, docs)

@@ -8,8 +8,9 @@ is served, the items it shows are checked against `public_items()` with one quer
 their ids: an item withdrawn a moment ago (before the worker has applied the outbox and
 so changed the generation) makes the entry stale, and the page is computed afresh, in
 which it no longer appears. The cache is `CACHES["search"]` when the settings define
-it, else the default cache when that is shared (Redis, with GONGKAI_REDIS_URL), else a
-file cache in `search_dir()/cache` (shared by the processes of one machine).
+it, else the default cache when that is shared (Redis, with GONGKAI_REDIS_URL), else
+`resultstore.ResultStore`, one SQLite file in `search_dir()` shared by the processes of
+one machine.
 
 Facet labels. The names of bodies, catalog columns, subject categories and the site of
 each body change rarely: they are kept per process for LABEL_TTL_SECONDS and dropped at
@@ -18,7 +19,6 @@ signals); other processes follow within the TTL.
 """
 
 import hashlib
-import itertools
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +27,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
-from django.core.cache.backends.filebased import FileBasedCache
 from django.http import HttpRequest
 from django.utils import translation
 
@@ -37,36 +36,21 @@ from gongkai.publishing.models import CatalogColumn, SubjectCategory
 from gongkai.publishing.selectors import public_items
 
 from . import index
+from .resultstore import ResultStore
 
 RESULT_TTL_SECONDS = 120
 LABEL_TTL_SECONDS = 300.0
-_FILE_CACHE_ENTRIES = 5000
+RESULT_STORE = "results.sqlite3"
+_STORE_ENTRIES = 5000
 
 # --- result pages ----------------------------------------------------------------------
 
-_file_caches: dict[str, "_ResultFiles"] = {}
-_file_lock = threading.Lock()
+_stores: dict[str, ResultStore] = {}
+_store_lock = threading.Lock()
 
 
 # Backends that live inside one process: no use for answers shared by the web processes.
 _PER_PROCESS = ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
-
-
-class _ResultFiles(FileBasedCache):
-    """Django's file cache, counting its files on every CULL_EVERY-th write only: Django
-    lists the whole folder on every write to decide whether to cull, which with a few
-    thousand entries was a sixth of a search page not in the cache. Between counts the
-    folder can outgrow MAX_ENTRIES by at most CULL_EVERY entries per process."""
-
-    CULL_EVERY = 100
-
-    def __init__(self, folder: str, params: dict[str, Any]) -> None:
-        super().__init__(folder, params)
-        self._writes = itertools.count()
-
-    def _cull(self) -> None:
-        if next(self._writes) % self.CULL_EVERY == 0:
-            super()._cull()  # type: ignore[misc]  # (private in the stubs)
 
 
 def results_cache() -> BaseCache:
@@ -75,17 +59,14 @@ def results_cache() -> BaseCache:
         return caches["search"]
     if configured.get("default", {}).get("BACKEND", _PER_PROCESS[0]) not in _PER_PROCESS:
         return caches["default"]  # e.g. Redis (GONGKAI_REDIS_URL)
-    folder = str(Path(index.search_dir()) / "cache")
-    found = _file_caches.get(folder)
+    path = str(Path(index.search_dir()) / RESULT_STORE)
+    found = _stores.get(path)
     if found is None:
-        with _file_lock:
-            found = _file_caches.get(folder)
+        with _store_lock:
+            found = _stores.get(path)
             if found is None:
-                found = _ResultFiles(
-                    folder,
-                    {"TIMEOUT": RESULT_TTL_SECONDS, "OPTIONS": {"MAX_ENTRIES": _FILE_CACHE_ENTRIES}},
-                )
-                _file_caches[folder] = found
+                found = ResultStore(path, {"TIMEOUT": RESULT_TTL_SECONDS, "OPTIONS": {"MAX_ENTRIES": _STORE_ENTRIES}})
+                _stores[path] = found
     return found
 
 

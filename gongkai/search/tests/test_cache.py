@@ -1,6 +1,5 @@
 """The result cache of the search page and API, and the facet-label cache."""
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -110,25 +109,3 @@ def test_facet_labels_are_read_once_per_ttl(
     monkeypatch.setattr(cache, "LABEL_TTL_SECONDS", 0.0)
     with django_assert_num_queries(4):
         cache.labels()
-
-
-def test_the_file_cache_counts_its_files_every_hundredth_write_only(tmp_path: Path) -> None:
-    from gongkai.search.cache import _ResultFiles
-
-    files = _ResultFiles(str(tmp_path), {"TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 150, "CULL_FREQUENCY": 2}})
-    listed = 0
-    original = getattr(files, "_list_cache_files")  # noqa: B009 (private, not in the stubs)
-
-    def counting() -> list[str]:
-        nonlocal listed
-        listed += 1
-        return original()
-
-    setattr(files, "_list_cache_files", counting)  # noqa: B010
-    for n in range(250):
-        files.set(f"k{n}", n)
-    assert listed == 3  # writes 0, 100 and 200
-    # at write 100 there were 100 files (under 150: kept); at write 200, 200 files: half
-    # of them went; then 50 more were written
-    assert len(original()) == 150
-    assert files.get("k249") == 249

@@ -129,6 +129,32 @@ def test_pagination_and_sort_by_date(desk: Desk) -> None:
     assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]
 
 
+def test_the_document_type_weight_orders_equal_texts_and_pages_never_overlap(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai.search import doctypes
+    from gongkai.web.tests.factories import published_in
+
+    body = {"body_html": "<p>物业服务区域内的公共设施维护管理。</p>"}
+    notice = published_in(desk, None, "甲市物业管理通知", **body)
+    regulation = published_in(desk, None, "甲市物业管理条例", **body)
+    others = [published_in(desk, None, f"第{n}号物业管理工作简报") for n in range(1, 10)]
+    index_items([notice, regulation, *others])
+    hits = search(SearchRequest(q="物业管理", page_size=20)).hits
+    position = {h.id: n for n, h in enumerate(hits)}
+    assert len(position) == 11
+    assert position[regulation.pk] < position[notice.pk]  # same words, the regulation weighs more
+    by_id = {h.id: h.score for h in hits}
+    ratio = doctypes.authority("条例") / doctypes.authority("通知")
+    assert by_id[regulation.pk] / by_id[notice.pk] == pytest.approx(ratio, rel=1e-3)
+    # A window smaller than the matches: the weighted window first, then BM25's order;
+    # the pages together are the whole ranking, each item once.
+    monkeypatch.setattr(engine, "RESCORE_WINDOW", 4)
+    pages = [search(SearchRequest(q="物业管理", page_size=3, page=n)).hits for n in (1, 2, 3, 4)]
+    shown = [h.id for page in pages for h in page]
+    assert sorted(shown) == sorted(position) and len(shown) == len(set(shown))
+
+
 @pytest.mark.parametrize("state", ["draft", "in_review", "approved", "scheduled", "limited", "on_request", "withdrawn"])
 def test_nothing_unpublished_or_limited_is_indexed_or_returned(desk: Desk, state: str) -> None:
     item = hidden_item(desk, state, "关于城乡低保资金发放的通知")

@@ -605,22 +605,29 @@ FACET_FIELDS = {
 }
 
 
-# A query matching more documents than FACET_EXACT_MAX whose postings are long (more
-# entries, over all its terms and fields, than SAMPLE_WORK × the documents of the index)
-# has its facet counts estimated from a sample of its matches (shown as "约 N"): the
-# aggregation walks every posting of the query again, which for a word whose parts are
-# common words too (第三十八条: 第三, 三十, 十八 ...) took 20 ms at 300,000 documents.
-# The sample is SAMPLE_STRIPES equal stretches of the id range spread over all of it (ids
-# follow the order of publication or import, so one stretch would favour one period),
-# sized for about SAMPLE_TARGET matches. Each stretch costs a pass over the id column
-# (about 0.3 ms at 300,000 documents), more than the whole aggregation of a plain word
-# with short postings (0.4–1 ms for 20,000–70,000 matches): hence the test of the work.
-# At 300,000 documents, work ≥ 1.5× the documents was where the sample paid (2–10 ms
-# aggregations down by a third to a half); below it, the stretches cost as much as they save.
+# A query matching more documents than FACET_EXACT_MAX may have its facet counts estimated
+# from a sample of about SAMPLE_TARGET of its matches (shown as "约 N"): the aggregation
+# walks every posting of the query again, which for a word whose parts are common words
+# too (第三十八条: 第三, 三十, 十八 ...) took 20 ms at 300,000 documents. The sample is
+# SAMPLE_STRIPES equal stretches of the id range spread over all of it (ids follow the
+# order of publication or import, so one stretch would favour one period), each
+# SAMPLE_TARGET / total of its stride wide. A stretch is read in one of two ways:
+# - as terms of the id field's inverted index, about ID_TERM_COST postings' worth of work
+#   per id: cheap when the query matches a large share of the documents, as few ids then
+#   make the sample (at a million documents: 1.6 ms for a word in half of them, against
+#   6.5 ms counted exactly);
+# - as a pass over the id column (about a millisecond per stretch at a million documents,
+#   whatever its width): cheaper for long postings with fewer matches, as two common words
+#   have (5.3 ms against 8.0 exactly), where the sample would hold many ids.
+# A sample is taken only when its work is below the exact count's, the postings the query
+# walks (postings_work): ID_TERM_COST per id of the sample, or SAMPLE_WORK × the documents
+# for the passes over the column (measured at a million documents: below those bars the
+# exact counts were as cheap).
 FACET_EXACT_MAX = 20_000
-SAMPLE_TARGET = 8_000
+SAMPLE_TARGET = 4_000
 SAMPLE_STRIPES = 4
-SAMPLE_WORK = 1.5
+SAMPLE_WORK = 0.9
+ID_TERM_COST = 30
 
 
 def postings_work(searcher: tantivy.Searcher, aq: analysis.AnalysedQuery) -> int:
@@ -639,15 +646,34 @@ def postings_work(searcher: tantivy.Searcher, aq: analysis.AnalysedQuery) -> int
     return work
 
 
-def _worth_sampling(searcher: tantivy.Searcher, aq: analysis.AnalysedQuery | None, total: int) -> bool:
+def _sampling(searcher: tantivy.Searcher, aq: analysis.AnalysedQuery | None, total: int) -> str | None:
+    """How the matches of the query are sampled for their facet counts: "terms" (the
+    id field's inverted index), "column" (passes over the id column), or None: all
+    counted."""
     if total <= FACET_EXACT_MAX:
-        return False
+        return None
     if aq is None:  # no text: the filters alone, walked as cheaply as it gets
+        return None
+    work = postings_work(searcher, aq)
+    if ID_TERM_COST * SAMPLE_TARGET * census(searcher).max_id < work * total:  # the sample's ids × cost
+        return "terms"
+    if work > SAMPLE_WORK * searcher.num_docs:
+        return "column"
+    return None
+
+
+def _may_sample(searcher: tantivy.Searcher, work: int) -> bool:
+    """Whether a query walking `work` postings could have its facets sampled, for some
+    count of matches (at most the postings walked, and the documents)."""
+    most = min(work, int(searcher.num_docs))
+    if most <= FACET_EXACT_MAX:
         return False
-    return postings_work(searcher, aq) > SAMPLE_WORK * searcher.num_docs
+    return (
+        work > SAMPLE_WORK * searcher.num_docs or ID_TERM_COST * SAMPLE_TARGET * census(searcher).max_id < work * most
+    )
 
 
-def _sample(searcher: tantivy.Searcher, total: int) -> Query | None:
+def _sample(searcher: tantivy.Searcher, total: int, *, by_terms: bool = False) -> Query | None:
     top = census(searcher).max_id
     share = SAMPLE_TARGET / total if total else 1.0
     if top <= 0 or share >= 0.5:
@@ -655,7 +681,17 @@ def _sample(searcher: tantivy.Searcher, total: int) -> Query | None:
     stride = top // SAMPLE_STRIPES + 1
     width = max(1, int(stride * share))
     stripes = [
-        (Occur.Should, Query.range_query(index.SCHEMA, "id", tantivy.FieldType.Unsigned, start, start + width - 1))
+        (
+            Occur.Should,
+            Query.range_query(
+                index.SCHEMA,
+                "id",
+                tantivy.FieldType.Unsigned,
+                start,
+                start + width - 1,
+                use_inverted_index=by_terms,
+            ),
+        )
         for start in range(0, top + 1, stride)
     ]
     return Query.boolean_query(stripes)
@@ -711,7 +747,7 @@ def _start_facets(
 ) -> "Future[Buckets] | None":
     """The exact facet counts, started in a facet thread, unless the query's postings are
     long enough that a sample may be wanted once its count is known."""
-    if aq is not None and postings_work(searcher, aq) > SAMPLE_WORK * searcher.num_docs:
+    if aq is not None and _may_sample(searcher, postings_work(searcher, aq)):
         return None
     return _facet_pool().submit(_exact, searcher, query)
 
@@ -721,7 +757,8 @@ def _aggregate(
 ) -> tuple[Buckets, bool]:
     """Buckets per facet (key, count), and whether the counts are estimates."""
     aggs = _facet_aggs()
-    sample = _sample(searcher, total) if _worth_sampling(searcher, aq, total) else None
+    kind = _sampling(searcher, aq, total)
+    sample = _sample(searcher, total, by_terms=kind == "terms") if kind else None
     if sample is not None:
         raw = searcher.aggregate(
             Query.boolean_query([(Occur.Must, query), (Occur.Must, sample)]),

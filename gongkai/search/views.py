@@ -53,22 +53,29 @@ def _scope(site: Site | None) -> list[int] | None:
 
 
 class _Urls:
-    """The address of an item on the site its body publishes on."""
+    """The address of an item on the site its body publishes on. The item path is
+    reversed once per page, with a placeholder id replaced per hit (a reverse() per hit
+    was a fortieth of a search page)."""
+
+    _PLACEHOLDER = 918273645546372819
 
     def __init__(self, request: HttpRequest, here: Site | None, org_ids: set[int]) -> None:
         self.request = request
         self.here = here
         sites = cache.labels().sites
         self.site_of: dict[int, Site] = {pk: sites[pk] for pk in org_ids if pk in sites}
+        self._item_path = reverse("web:item", args=[self._PLACEHOLDER])
+        self._here_prefix: str | None = None
 
     def item(self, hit: engine.Hit) -> str:
-        path = reverse("web:item", args=[hit.id])
+        path = self._item_path.replace(str(self._PLACEHOLDER), str(int(hit.id)))
         site = self.site_of.get(hit.organisation_id)
         if site is None or (self.here is not None and site.pk == self.here.pk):
             return path
         base = site_url(self.request, site).rstrip("/")
-        here_prefix = reverse("web:home").rstrip("/")
-        return base + path[len(here_prefix) :]
+        if self._here_prefix is None:
+            self._here_prefix = reverse("web:home").rstrip("/")
+        return base + path[len(self._here_prefix) :]
 
 
 @dataclass

@@ -26,7 +26,7 @@ def test_search_page_lists_hits_with_snippets_and_facets(client: Client, corpus:
     html = response.content.decode()
     assert "甲市<mark>住房公积金</mark>提取管理办法" in html  # the synonym is marked too
     assert "发布机构" in html and "文种" in html
-    assert f"/gk/item/{corpus.fund.pk}/" in html
+    assert f'href="/gk/item/{corpus.fund.pk}/"' in html  # on this site: a path
 
 
 def test_search_page_this_site_or_all_sites(client: Client, corpus: Corpus) -> None:
@@ -34,7 +34,7 @@ def test_search_page_this_site_or_all_sites(client: Client, corpus: Corpus) -> N
     assert "乙县<mark>社会保险</mark>经办规程" not in here
     everywhere = client.get("/search/", {"q": "社会保险", "scope": "all"}, headers=CITY).content.decode()
     assert "乙县<mark>社会保险</mark>经办规程" in everywhere
-    assert "http://www.yi.gov.cn/gk/item/" in everywhere  # the county item on the county's site
+    assert f'href="http://www.yi.gov.cn/gk/item/{corpus.county.pk}/"' in everywhere  # on the county's site
 
 
 def test_search_page_without_a_query(client: Client, platform: Platform) -> None:

@@ -6,11 +6,12 @@ Creating a file cost 0.3–0.8 ms of CPU on the 2-core virtual machines the benc
 on (docs/benchmarks.md), a tenth of a search page that is not in the cache; a row of an
 SQLite database in WAL mode costs about 0.04 ms to write and under 0.01 ms to read.
 
-It is a cache: a write is not made durable (synchronous=OFF; a crash may lose the last
-entries, never corrupt the file in WAL mode), and an error of the database (locked past
-BUSY_SECONDS, disk full, a damaged row) makes a miss or a skipped write, never an error
-page. Every CULL_EVERY-th write of a process removes the expired entries and, above
-MAX_ENTRIES, the 1/CULL_FREQUENCY of them that expire first.
+It is a cache: in WAL mode with synchronous=NORMAL a commit is not flushed to disk (only
+checkpoints are), so a power cut may lose the last entries but leaves the file whole; an
+error (the file locked past BUSY_SECONDS, a full disk, a damaged row, a folder it cannot
+write) makes a miss or a skipped write, never an error page. Every CULL_EVERY-th write of
+a process removes the expired entries and, above MAX_ENTRIES, the 1/CULL_FREQUENCY of them
+that expire first.
 """
 
 import itertools
@@ -29,6 +30,9 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 log = logging.getLogger(__name__)
 
 BUSY_SECONDS = 2.0
+# What makes a miss or a skipped write: the database's errors, and the file system's (a
+# folder that cannot be made or written).
+_FAILURES = (sqlite3.Error, OSError)
 _SCHEMA = "CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, expires REAL, value BLOB NOT NULL)"
 
 # Connections opened before a fork: never used, nor closed, in the child (closing the
@@ -59,7 +63,7 @@ class ResultStore(BaseCache):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=OFF")
+        db.execute("PRAGMA synchronous=NORMAL")
         db.execute(_SCHEMA)
         self._local.db = (os.getpid(), db)
         return db
@@ -70,7 +74,7 @@ class ResultStore(BaseCache):
         key = self.make_and_validate_key(key, version=version)
         try:
             row = self._db().execute("SELECT expires, value FROM entry WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error as exc:
+        except _FAILURES as exc:
             log.warning("结果缓存读取失败：%s", exc)
             return default
         if row is None or (row[0] is not None and row[0] <= time.time()):
@@ -90,7 +94,7 @@ class ResultStore(BaseCache):
                 "DELETE FROM entry WHERE key = ? AND expires <= ?",
                 (self.make_and_validate_key(key, version=version), time.time()),
             )
-        except sqlite3.Error as exc:
+        except _FAILURES as exc:
             log.warning("结果缓存写入失败：%s", exc)
             return False
         return self._write("INSERT OR IGNORE", key, value, timeout, version)
@@ -103,7 +107,7 @@ class ResultStore(BaseCache):
                 "UPDATE entry SET expires = ? WHERE key = ? AND (expires IS NULL OR expires > ?)",
                 (expires, key, time.time()),
             )
-        except sqlite3.Error as exc:
+        except _FAILURES as exc:
             log.warning("结果缓存写入失败：%s", exc)
             return False
         return done.rowcount > 0
@@ -112,7 +116,7 @@ class ResultStore(BaseCache):
         key = self.make_and_validate_key(key, version=version)
         try:
             return self._db().execute("DELETE FROM entry WHERE key = ?", (key,)).rowcount > 0
-        except sqlite3.Error as exc:
+        except _FAILURES as exc:
             log.warning("结果缓存写入失败：%s", exc)
             return False
 
@@ -120,14 +124,14 @@ class ResultStore(BaseCache):
         key = self.make_and_validate_key(key, version=version)
         try:
             row = self._db().execute("SELECT expires FROM entry WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:
+        except _FAILURES:
             return False
         return row is not None and (row[0] is None or row[0] > time.time())
 
     def clear(self) -> None:
         try:
             self._db().execute("DELETE FROM entry")
-        except sqlite3.Error as exc:
+        except _FAILURES as exc:
             log.warning("结果缓存清空失败：%s", exc)
 
     # --- writing and culling --------------------------------------------------------------
@@ -143,7 +147,7 @@ class ResultStore(BaseCache):
                 f"{verb} INTO entry (key, expires, value) VALUES (?, ?, ?)",
                 (key, self.get_backend_timeout(timeout), blob),
             )
-        except sqlite3.Error as exc:
+        except _FAILURES as exc:
             log.warning("结果缓存写入失败：%s", exc)
             return False
         return done.rowcount > 0

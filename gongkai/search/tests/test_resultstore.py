@@ -112,6 +112,14 @@ def test_a_damaged_row_or_database_is_a_miss(tmp_path: Path, caplog: pytest.LogC
     assert "结果缓存" in caplog.text
 
 
+def test_a_folder_it_cannot_make_is_a_miss(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    store = ResultStore(str(blocker / "search" / "results.sqlite3"), {})  # under a file
+    store.set("page", "x")
+    assert store.get("page", "缺省") == "缺省"
+
+
 def test_the_search_page_keeps_its_answers_in_the_store_of_the_index_folder() -> None:
     from gongkai.search import index
 

@@ -646,15 +646,14 @@ def postings_work(searcher: tantivy.Searcher, aq: analysis.AnalysedQuery) -> int
     return work
 
 
-def _sampling(searcher: tantivy.Searcher, aq: analysis.AnalysedQuery | None, total: int) -> str | None:
-    """How the matches of the query are sampled for their facet counts: "terms" (the
-    id field's inverted index), "column" (passes over the id column), or None: all
-    counted."""
+def _sampling(searcher: tantivy.Searcher, work: int | None, total: int) -> str | None:
+    """How the `total` matches of a query walking `work` postings (postings_work; None:
+    no text) are sampled for their facet counts: "terms" (the id field's inverted
+    index), "column" (passes over the id column), or None: all counted."""
     if total <= FACET_EXACT_MAX:
         return None
-    if aq is None:  # no text: the filters alone, walked as cheaply as it gets
+    if work is None:  # no text: the filters alone, walked as cheaply as it gets
         return None
-    work = postings_work(searcher, aq)
     if ID_TERM_COST * SAMPLE_TARGET * census(searcher).max_id < work * total:  # the sample's ids × cost
         return "terms"
     if work > SAMPLE_WORK * searcher.num_docs:
@@ -664,13 +663,9 @@ def _sampling(searcher: tantivy.Searcher, aq: analysis.AnalysedQuery | None, tot
 
 def _may_sample(searcher: tantivy.Searcher, work: int) -> bool:
     """Whether a query walking `work` postings could have its facets sampled, for some
-    count of matches (at most the postings walked, and the documents)."""
-    most = min(work, int(searcher.num_docs))
-    if most <= FACET_EXACT_MAX:
-        return False
-    return (
-        work > SAMPLE_WORK * searcher.num_docs or ID_TERM_COST * SAMPLE_TARGET * census(searcher).max_id < work * most
-    )
+    count of matches: the most it can have (the postings walked, at most the documents)
+    is the count that makes a sample likeliest."""
+    return _sampling(searcher, work, min(work, int(searcher.num_docs))) is not None
 
 
 def _sample(searcher: tantivy.Searcher, total: int, *, by_terms: bool = False) -> Query | None:
@@ -742,22 +737,18 @@ def _facet_pool() -> ThreadPoolExecutor:
     return current[1]
 
 
-def _start_facets(
-    searcher: tantivy.Searcher, query: Query, aq: analysis.AnalysedQuery | None
-) -> "Future[Buckets] | None":
+def _start_facets(searcher: tantivy.Searcher, query: Query, work: int | None) -> "Future[Buckets] | None":
     """The exact facet counts, started in a facet thread, unless the query's postings are
     long enough that a sample may be wanted once its count is known."""
-    if aq is not None and _may_sample(searcher, postings_work(searcher, aq)):
+    if work is not None and _may_sample(searcher, work):
         return None
     return _facet_pool().submit(_exact, searcher, query)
 
 
-def _aggregate(
-    searcher: tantivy.Searcher, query: Query, total: int, aq: analysis.AnalysedQuery | None = None
-) -> tuple[Buckets, bool]:
+def _aggregate(searcher: tantivy.Searcher, query: Query, total: int, work: int | None = None) -> tuple[Buckets, bool]:
     """Buckets per facet (key, count), and whether the counts are estimates."""
     aggs = _facet_aggs()
-    kind = _sampling(searcher, aq, total)
+    kind = _sampling(searcher, work, total)
     sample = _sample(searcher, total, by_terms=kind == "terms") if kind else None
     if sample is not None:
         raw = searcher.aggregate(
@@ -780,13 +771,13 @@ def _facets(
     request: SearchRequest,
     *,
     total: int = 0,
-    aq: analysis.AnalysedQuery | None = None,
+    work: int | None = None,
     started: "Future[Buckets] | None" = None,
 ) -> dict[str, list[FacetValue]]:
     if started is not None:
         buckets, approximate = started.result(), False
     else:
-        buckets, approximate = _aggregate(searcher, query, total, aq)
+        buckets, approximate = _aggregate(searcher, query, total, work)
     names = cache.labels()
     orgs, columns, subjects = names.organisations, names.columns, names.subjects
     f = request.filters
@@ -875,13 +866,15 @@ def search(request: SearchRequest) -> SearchResponse:
         and index.article_reader() is not None
     )
     window = (0, RERANK_DEPTH) if reranked else (offset, request.page_size)
-    facets = _start_facets(searcher, query, aq if text is not None else None) if request.facets else None
+    # the postings the text walks, which decide how facets are counted (read once)
+    work = postings_work(searcher, aq) if request.facets and text is not None else None
+    facets = _start_facets(searcher, query, work) if request.facets else None
     result = _run(searcher, query, request, *window, sort_by_date=text is None)
     if result.count == 0 and text is not None and weights_for(aq).require_all and len(aq.units) > 1:
         # No item holds every word: let each word count.
         text = text_query(aq, require_all=False)
         query = _combine(text, filters)
-        facets = _start_facets(searcher, query, aq) if request.facets else None
+        facets = _start_facets(searcher, query, work) if request.facets else None
         result = _run(searcher, query, request, *window, sort_by_date=False)
         if result.count:
             response.notices.append("没有同时包含全部搜索词的结果，以下结果包含其中部分词语。")
@@ -900,9 +893,7 @@ def search(request: SearchRequest) -> SearchResponse:
         _hit(public[pk], score, terms, request.snippets) for pk, score in zip(ids, scores, strict=True) if pk in public
     ]
     if request.facets:
-        response.facets = _facets(
-            searcher, query, request, total=response.total, aq=aq if text is not None else None, started=facets
-        )
+        response.facets = _facets(searcher, query, request, total=response.total, work=work, started=facets)
     if response.total < FEW_RESULTS and text is not None:
         response.suggestions = suggest.did_you_mean(aq, searcher)
         response.related = suggest.related(aq, searcher)

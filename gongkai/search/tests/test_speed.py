@@ -161,18 +161,18 @@ def test_only_queries_whose_sample_costs_less_than_their_postings_are_sampled(
     monkeypatch.setattr(engine, "SAMPLE_TARGET", 1)
     monkeypatch.setattr(engine, "ID_TERM_COST", 10**9)  # ids dear: only the column passes
     monkeypatch.setattr(engine, "SAMPLE_WORK", work / searcher.num_docs)  # exactly at the bar: not over it
-    assert engine._sampling(searcher, aq, 1) is None
+    assert engine._sampling(searcher, work, 1) is None
     monkeypatch.setattr(engine, "SAMPLE_WORK", (work - 1) / searcher.num_docs)
-    assert engine._sampling(searcher, aq, 1) == "column"
+    assert engine._sampling(searcher, work, 1) == "column"
     # ids cheap: the sample's ids (SAMPLE_TARGET × top / total) × their cost under the work
     total = 2
     monkeypatch.setattr(engine, "ID_TERM_COST", work * total / top)  # exactly the work: not under it
-    assert engine._sampling(searcher, aq, total) == "column"
+    assert engine._sampling(searcher, work, total) == "column"
     monkeypatch.setattr(engine, "ID_TERM_COST", (work - 1) * total / top)
-    assert engine._sampling(searcher, aq, total) == "terms"
+    assert engine._sampling(searcher, work, total) == "terms"
     assert engine._sampling(searcher, None, total) is None  # filters only: always exact
     monkeypatch.setattr(engine, "FACET_EXACT_MAX", total)
-    assert engine._sampling(searcher, aq, total) is None  # few matches: always exact
+    assert engine._sampling(searcher, work, total) is None  # few matches: always exact
 
 
 def test_facets_wait_for_the_count_only_when_some_count_could_make_a_sample_pay(
@@ -201,8 +201,8 @@ def test_estimates_are_rounded_to_two_figures(count: int, scale: float, expected
 def test_the_page_and_the_api_say_when_counts_are_estimates(
     client: Client, corpus: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def sampled(searcher: Any, query: Query, total: int, aq: Any = None) -> tuple[dict[str, Any], bool]:
-        buckets, _ = original(searcher, query, total, aq)
+    def sampled(searcher: Any, query: Query, total: int, work: int | None = None) -> tuple[dict[str, Any], bool]:
+        buckets, _ = original(searcher, query, total, work)
         return buckets, True
 
     original = engine._aggregate
@@ -254,7 +254,7 @@ def test_facets_counted_beside_the_ranking_equal_the_counts_after_it(corpus: Cor
     aq = analysis.analyse_query(q)
     text = engine.text_query(aq, require_all=not response.notices)
     query = engine._combine(text, engine.filter_clauses(request, searcher))
-    buckets, approximate = engine._aggregate(searcher, query, response.total, aq)
+    buckets, approximate = engine._aggregate(searcher, query, response.total, engine.postings_work(searcher, aq))
     assert not approximate
     assert sum(v.count for v in response.facets.get("organisation", [])) == response.total
     assert {(v.value, v.count) for v in response.facets["organisation"]} == {

@@ -8,8 +8,11 @@ column is saved or deleted (apps.py connects the signals); other processes follo
 the TTL. A bulk `update()` sends no signal: call `forget()` after one.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import Model
 
 from .models import Site, SiteColumn
 from .processcopy import ProcessCopy
@@ -25,6 +28,13 @@ class Directory:
     default: Site | None
     # site id → its visible navigation columns, in order
     navigation: dict[int, list[SiteColumn]] = field(default_factory=dict)
+    # a digest of every value above (and of each site's body): equal in every process
+    # that read the same rows
+    stamp: str = ""
+
+
+def _values(row: Model) -> tuple[Any, ...]:
+    return tuple(getattr(row, f.attname) for f in row._meta.concrete_fields)
 
 
 def _load() -> Directory:
@@ -39,7 +49,11 @@ def _load() -> Directory:
     navigation: dict[int, list[SiteColumn]] = {site.pk: [] for site in sites}
     for column in SiteColumn.objects.filter(is_hidden=False).order_by("site_id", "position", "id"):
         navigation.setdefault(column.site_id, []).append(column)
-    return Directory({s.slug: s for s in sites}, by_host, default, navigation)
+    digest = hashlib.sha256()
+    for site in sorted(sites, key=lambda s: s.pk):
+        digest.update(repr((_values(site), _values(site.organisation))).encode())
+        digest.update(repr([_values(c) for c in navigation[site.pk]]).encode())
+    return Directory({s.slug: s for s in sites}, by_host, default, navigation, stamp=digest.hexdigest()[:16])
 
 
 _copy = ProcessCopy(_load, lambda: SITES_TTL_SECONDS)
@@ -63,6 +77,12 @@ def site_by_slug(slug: str) -> Site | None:
 def navigation(site: Site) -> list[SiteColumn]:
     """The site's visible navigation columns, in order."""
     return list(directory().navigation.get(site.pk, ()))
+
+
+def stamp() -> str:
+    """Names what the sites and their navigation hold now, the same in every process
+    that read the same rows: a key part for pages and fragments that show them."""
+    return directory().stamp
 
 
 def forget(*_args: Any, **_kwargs: Any) -> None:

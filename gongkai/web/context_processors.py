@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from gongkai.core import sitecache
 from gongkai.core.models import SiteColumn, SiteColumnKind
@@ -62,9 +63,11 @@ def nav_items(request: HttpRequest, columns: list[SiteColumn]) -> list[NavItem]:
 
 def site(request: HttpRequest) -> dict[str, Any]:
     current = getattr(request, "site", None)
-    columns = sitecache.navigation(current) if current is not None else []
     return {
         "site": current,
-        "site_nav": nav_items(request, columns),
+        # read only when the navigation is rendered, not when it is copied ({% memo %})
+        "site_nav": SimpleLazyObject(
+            lambda: nav_items(request, sitecache.navigation(current) if current is not None else [])
+        ),
         "elder_mode": elder_mode_from(request),
     }

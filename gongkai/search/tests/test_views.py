@@ -1,5 +1,6 @@
 """The search page, the API and the OpenAPI document."""
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -183,3 +184,18 @@ def test_facet_lists_mark_the_selected_value_and_escape_labels() -> None:
     assert "已选，点击取消" in html and "清除筛选条件" in html
     assert "<li>甲市 <span" in html  # the site group: counts only, no links
     assert str(facets_html([], filtered=False, clear_url="")) == ""
+
+
+def test_search_page_pager(client: Client, corpus: Corpus) -> None:
+    first = client.get("/search/", {"q": "甲市", "page_size": "1"}, headers=CITY).content.decode()
+    pages = int(re.search(r"第 1 / (\d+) 页", first)[1])  # type: ignore[index]
+    assert pages >= 3
+    assert 'rel="prev"' not in first and 'href="?q=%E7%94%B2%E5%B8%82&amp;page_size=1&amp;page=2" rel="next"' in first
+    assert 'aria-current="page"><span class="visually-hidden">第</span>1<span' in first
+    second = client.get("/search/", {"q": "甲市", "page_size": "1", "page": "2"}, headers=CITY).content.decode()
+    assert f"第 2 / {pages} 页" in second
+    assert 'href="?q=%E7%94%B2%E5%B8%82&amp;page_size=1&amp;page=1" rel="prev"' in second
+    assert '<a href="?q=%E7%94%B2%E5%B8%82&amp;page_size=1&amp;page=1">首页</a>' in second
+    assert 'aria-current="page"><span class="visually-hidden">第</span>2<' in second
+    one = client.get("/search/", {"q": "公积金"}, headers=CITY).content.decode()
+    assert 'class="pager"' not in one  # one page: no pager

@@ -30,6 +30,8 @@ from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 from django.utils import translation
 
+from gongkai.core import sitecache
+from gongkai.core.compiled import ByIds
 from gongkai.core.models import Organisation, Site
 from gongkai.core.processcopy import ProcessCopy
 from gongkai.publishing.models import CatalogColumn, SubjectCategory
@@ -92,6 +94,7 @@ def result_key(kind: str, request: HttpRequest, *, site_id: int | None, elder: b
             str(site_id or 0),
             request.get_host(),
             translation.get_language() or "",
+            sitecache.stamp(),  # the page shows the site's name, navigation and footer
             "elder" if elder else "",
             repr(query),
         ]
@@ -99,12 +102,15 @@ def result_key(kind: str, request: HttpRequest, *, site_id: int | None, elder: b
     return "gk-search:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+_PUBLIC_IDS = ByIds(lambda now, ids: public_items(now).filter(pk__in=ids).order_by().values_list("pk"))
+
+
 def all_public(ids: Iterable[int]) -> bool:
-    """Whether every item is public now (one query)."""
+    """Whether every item is public now (one query, compiled once per number of ids)."""
     wanted = set(ids)
     if not wanted:
         return True
-    return public_items().filter(pk__in=wanted).count() == len(wanted)
+    return len(_PUBLIC_IDS.rows(sorted(wanted))) == len(wanted)
 
 
 def get(key: str) -> Entry | None:

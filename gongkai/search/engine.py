@@ -32,6 +32,7 @@ import tantivy
 from django.utils.safestring import SafeString
 from tantivy import Occur, Query
 
+from gongkai.core.compiled import ByIds
 from gongkai.publishing import docnumber
 from gongkai.publishing.models import InfoItem, Validity
 from gongkai.publishing.selectors import public_items
@@ -518,26 +519,44 @@ _ROW_FIELDS = (
 )
 
 
+_ROWS = ByIds(lambda now, ids: public_items(now).filter(pk__in=ids).order_by().values_list(*_ROW_FIELDS))
+
+
 def _public_rows(ids: list[int]) -> dict[int, Row]:
-    """The items among `ids` that are public now, in one query."""
-    if not ids:
-        return {}
+    """The items among `ids` that are public now, in one query (compiled once per number
+    of ids: building and compiling the queryset cost as much as running it)."""
     out: dict[int, Row] = {}
-    for r in public_items().filter(pk__in=ids).order_by().values(*_ROW_FIELDS):  # (mapped by id: no sort)
-        out[r["pk"]] = Row(
-            pk=r["pk"],
-            external_id=r["external_id"] or "",
-            title=r["title"],
-            doc_number=r["doc_number"],
-            index_number=r["index_number"] or "",
-            validity=r["validity"],
-            published_at=r["published_at"],
-            body=r["body_text"] or r["summary"] or "",
-            organisation_id=r["organisation_id"],
-            organisation=r["issuing_organ"] or r["organisation__name"],
-            column_id=r["column_id"],
-            column=r["column__title"],
-            subject=r["subject__name"] or "",
+    for (
+        pk,
+        external_id,
+        title,
+        doc_number,
+        index_number,
+        validity,
+        published_at,
+        body_text,
+        summary,
+        organisation_id,
+        issuing_organ,
+        organisation_name,
+        column_id,
+        column_title,
+        subject_name,
+    ) in _ROWS.rows(ids):
+        out[pk] = Row(
+            pk=pk,
+            external_id=external_id or "",
+            title=title,
+            doc_number=doc_number,
+            index_number=index_number or "",
+            validity=validity,
+            published_at=published_at,
+            body=body_text or summary or "",
+            organisation_id=organisation_id,
+            organisation=issuing_organ or organisation_name,
+            column_id=column_id,
+            column=column_title,
+            subject=subject_name or "",
         )
     return out
 
@@ -549,6 +568,11 @@ def _terms_to_mark(aq: analysis.AnalysedQuery) -> list[str]:
         for alt in unit.alternatives:
             terms.append("".join(alt.words))
     return [t for t in terms if t]
+
+
+# value → label (lazy: shown in the request's language); Validity.choices builds its
+# list anew on every read.
+_VALIDITY_LABELS: dict[str, Any] = dict(Validity.choices)
 
 
 def _hit(row: Row, score: float, terms: list[str], snippets: bool) -> Hit:
@@ -566,7 +590,7 @@ def _hit(row: Row, score: float, terms: list[str], snippets: bool) -> Hit:
         subject=row.subject,
         doctype=doctypes.doc_type(row.title),
         validity=row.validity,
-        validity_label=str(Validity(row.validity).label) if row.validity in Validity.values else row.validity,
+        validity_label=str(_VALIDITY_LABELS.get(row.validity, row.validity)),
         published_at=row.published_at,
         score=round(float(score), 4),
         snippet=highlight.snippet(row.body, terms) if snippets else highlight.mark("", []),
@@ -801,9 +825,8 @@ def _facets(
         key=lambda v: v.value,
         reverse=True,
     )
-    labels = dict(Validity.choices)
     out["validity"] = [
-        FacetValue(str(k), str(labels.get(str(k), k)), n, f.validity == k) for k, n in buckets["validity"]
+        FacetValue(str(k), str(_VALIDITY_LABELS.get(str(k), k)), n, f.validity == k) for k, n in buckets["validity"]
     ]
     if request.scope is None:
         out["site"] = _site_facet(names.site_of, buckets["organisation"])
@@ -939,14 +962,21 @@ def _run(
     return Ranked(int(found.count), ranked[offset : offset + limit])
 
 
+# authority value → log2(2 + value): a handful of values (one per document type)
+_FACTORS: dict[Any, float] = {}
+
+
 def _weighted(searcher: tantivy.Searcher, hits: list[tuple[float, Any]]) -> list[tuple[float, Any]]:
     """The hits with their scores times the document-type weight, best first (equal
     scores keep their order)."""
     values = searcher.fast_field_values("authority", [address for _, address in hits])
-    weighted = [
-        (float(score) * math.log2(2.0 + float(value or 0.0)), address)
-        for (score, address), value in zip(hits, values, strict=True)
-    ]
+    factors = _FACTORS
+    weighted = []
+    for (score, address), value in zip(hits, values, strict=True):
+        factor = factors.get(value)
+        if factor is None:
+            factor = factors[value] = math.log2(2.0 + float(value or 0.0))
+        weighted.append((score * factor, address))
     weighted.sort(key=lambda hit: -hit[0])
     return weighted
 

@@ -349,6 +349,8 @@ class _Reader:
     name: str
     index: tantivy.Index
     meta_mtime: int
+    # (inode, mtime) of the CURRENT file when `name` was read from it
+    current_signature: tuple[int, int] | None = None
 
 
 _reader_lock = threading.Lock()
@@ -362,27 +364,55 @@ def _meta_mtime(path: Path) -> int:
         return 0
 
 
+def _signature(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (found.st_ino, found.st_mtime_ns)
+
+
 def reader() -> tantivy.Index:
     """The live index for searching, reloaded when the writer committed or a rebuild
     swapped generations."""
     global _reader
     base = search_dir()
+    current = _reader
+    # CURRENT is the file it was (set_current replaces it, a new inode): two stat calls
+    # instead of reading it and checking its folder (a search page calls this four times)
+    if (
+        current is not None
+        and current.base == str(base)
+        and current.current_signature is not None
+        and _signature(os.path.join(current.base, "CURRENT")) == current.current_signature
+    ):
+        try:
+            mtime = os.stat(os.path.join(current.base, current.name, "meta.json")).st_mtime_ns
+        except FileNotFoundError:
+            mtime = None  # the generation's folder is gone: the slow way below
+        if mtime is not None:
+            if current.meta_mtime != mtime:
+                current.index.reload()
+                current.meta_mtime = mtime
+            return current.index
+    signature = _signature(str(base / "CURRENT"))  # (before reading it: a swap in between is seen next time)
     name = _current_name(base)
     if name is None or not (base / name).is_dir():
         name = ensure_current().name
+        signature = None
     path = base / name
     mtime = _meta_mtime(path)
-    current = _reader
     if current is not None and current.name == name and current.base == str(base):
         if current.meta_mtime != mtime:
             current.index.reload()
             current.meta_mtime = mtime
+        current.current_signature = signature
         return current.index
     with _reader_lock:
         index = open_index(path)
         index.config_reader(reload_policy="manual")
         index.reload()
-        _reader = _Reader(base=str(base), name=name, index=index, meta_mtime=mtime)
+        _reader = _Reader(base=str(base), name=name, index=index, meta_mtime=mtime, current_signature=signature)
         return index
 
 

@@ -109,3 +109,13 @@ def test_facet_labels_are_read_once_per_ttl(
     monkeypatch.setattr(cache, "LABEL_TTL_SECONDS", 0.0)
     with django_assert_num_queries(4):
         cache.labels()
+
+
+def test_a_renamed_site_is_not_served_from_a_cached_page(client: Client, corpus: Corpus) -> None:
+    assert "甲市人民政府网" in _page(client)
+    site = sitecache.site_by_slug("jia")
+    assert site is not None
+    site.name = "甲市政府门户网站"
+    site.save()  # (the cached page's key named the sites as they were)
+    page = _page(client)
+    assert "甲市政府门户网站" in page and "甲市人民政府网" not in page and FUND_TITLE in page

@@ -87,10 +87,23 @@ def warm(searcher: tantivy.Searcher) -> None:
     """Build the vocabulary in a background thread the first time a process searches,
     so that the first query with few results does not wait for it (476 ms at 100,000
     documents)."""
+    global _warmer
     if _vocabulary is not None or _warming.is_set():
         return
     _warming.set()
-    threading.Thread(target=vocabulary, args=(searcher,), name="search-vocabulary", daemon=True).start()
+    _warmer = threading.Thread(target=vocabulary, args=(searcher,), name="search-vocabulary", daemon=True)
+    _warmer.start()
+
+
+_warmer: threading.Thread | None = None
+
+
+def wait_until_warm(timeout: float | None = None) -> None:
+    """Until the background build that warm() started has finished (the benchmark times
+    queries as a running server answers them, not beside that build)."""
+    warmer = _warmer
+    if warmer is not None:
+        warmer.join(timeout)
 
 
 def _doc_freq(searcher: tantivy.Searcher, word: str) -> int:

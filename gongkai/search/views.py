@@ -187,6 +187,14 @@ def _query_string(base: dict[str, str], **changes: str | None) -> str:
     return "?" + urlencode({k: v for k, v in merged.items() if v})
 
 
+def _param(key: str, value: str) -> str:
+    """urlencode({key: value}); a value of ASCII letters and digits (the ids and years of
+    most facet links) as it is, without a quoting pass."""
+    if value.isascii() and value.isalnum():
+        return f"{key}={value}"
+    return urlencode({key: value})
+
+
 def _toggle_urls(current: dict[str, str], key: str) -> tuple[str, str, str]:
     """The query string of `current` without "page", cut around `key` (in its place, or
     at the end): (before, after, without) such that a link setting key=v is
@@ -216,7 +224,7 @@ def _page_context(request: HttpRequest, response: engine.SearchResponse, parsed:
             elif value.selected or not value.value:
                 url = without
             else:
-                url = "?" + "&".join(p for p in (before, urlencode({key: value.value}), after) if p)
+                url = "?" + "&".join(p for p in (before, _param(key, value.value), after) if p)
             links.append(
                 FacetLink(
                     label=value.label,

@@ -1,12 +1,14 @@
 """Index and query on a small set of items published through the real workflow."""
 
+import threading
+
 import pytest
 from django.db import transaction
 
 from gongkai.core.selectors import site_organisations
 from gongkai.publishing import services
 from gongkai.publishing.tests.factories import Desk
-from gongkai.search import engine, index, outbox
+from gongkai.search import engine, index, outbox, suggest
 from gongkai.search.engine import Filters, SearchRequest, Sort, search
 from gongkai.web.tests.factories import Platform, hidden_item
 
@@ -194,6 +196,19 @@ def test_suggestions_when_few_results(corpus: Corpus) -> None:
     assert any("公积金" in s for s in response.suggestions)
     pinyin = search(SearchRequest(q="gongjijin"))
     assert "公积金" in pinyin.suggestions or "住房公积金" in pinyin.suggestions
+
+
+def test_the_vocabulary_is_built_in_the_background_once(corpus: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(suggest, "_vocabulary", None)
+    monkeypatch.setattr(suggest, "_warmer", None)
+    monkeypatch.setattr(suggest, "_warming", threading.Event())
+    searcher = index.reader().searcher()
+    suggest.warm(searcher)
+    suggest.warm(searcher)  # (a second call starts nothing)
+    suggest.wait_until_warm(timeout=30)
+    built = suggest._vocabulary
+    assert built is not None and built.frequency.get("甲市", 0) == 4  # (the titles holding the word)
+    assert suggest.vocabulary(searcher) is built
 
 
 def test_autocomplete_titles(corpus: Corpus) -> None:

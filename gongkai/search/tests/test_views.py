@@ -199,3 +199,10 @@ def test_search_page_pager(client: Client, corpus: Corpus) -> None:
     assert 'aria-current="page"><span class="visually-hidden">第</span>2<' in second
     one = client.get("/search/", {"q": "公积金"}, headers=CITY).content.decode()
     assert 'class="pager"' not in one  # one page: no pager
+
+
+@pytest.mark.parametrize("value", ["123", "2024", "in_force", "规范性文件", "a b&c=d", "Ａ１", "x/y", ""])
+def test_a_facet_parameter_is_urlencoded(value: str) -> None:
+    from gongkai.search.views import _param
+
+    assert _param("type", value) == urlencode({"type": value})

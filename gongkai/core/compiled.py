@@ -28,6 +28,7 @@ from django.utils import timezone
 # (the values_list queryset of the ids, at the time given)
 Build = Callable[[datetime, list[int]], QuerySet[Any, Any]]
 
+MAX_COMPILED_IDS = 100
 _FIRST = datetime(2001, 2, 3, 4, 5, 6, 7000, tzinfo=UTC)
 _SECOND = datetime(2002, 3, 4, 5, 6, 7, 8000, tzinfo=UTC)
 # Parameter slots: a constant, the n-th id, now, today.
@@ -56,6 +57,9 @@ class ByIds:
         wanted = list(dict.fromkeys(int(i) for i in ids))  # (`__in` drops repeats)
         if not wanted:
             return []
+        now = timezone.now()
+        if len(wanted) > MAX_COMPILED_IDS:  # (one plan per count: kept for the counts of a page)
+            return list(self._build(now, wanted).using(using))
         connection = connections[using]
         plans = self._plans.get(connection)
         if plans is None:
@@ -63,7 +67,6 @@ class ByIds:
         if len(wanted) not in plans:
             plans[len(wanted)] = self._plan(len(wanted), using)
         plan = plans[len(wanted)]
-        now = timezone.now()
         if plan is None:
             return list(self._build(now, wanted).using(using))
         ops = connection.ops

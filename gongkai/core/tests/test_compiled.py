@@ -35,6 +35,10 @@ def test_the_rows_are_the_orms(desk: Desk) -> None:
         orm = list(public_items().filter(pk__in=wanted).order_by("pk").values_list(*FIELDS))
         assert [tuple(r) for r in query.rows(wanted)] == orm  # (published_at: the same aware datetime)
     assert query.rows([]) == []
+    many = [*ids, *range(10**6, 10**6 + 200)]  # past MAX_COMPILED_IDS: through the ORM
+    assert [tuple(r) for r in query.rows(many)] == list(
+        public_items().filter(pk__in=many).order_by("pk").values_list(*FIELDS)
+    )
     plans = next(iter(query._plans.values()))
     assert all(plan is not None for plan in plans.values())  # compiled, not the ORM's way
 

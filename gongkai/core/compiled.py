@@ -58,34 +58,34 @@ class ByIds:
         if not wanted:
             return []
         now = timezone.now()
-        if len(wanted) > MAX_COMPILED_IDS:  # (one plan per count: kept for the counts of a page)
-            return list(self._build(now, wanted).using(using))
-        connection = connections[using]
-        plans = self._plans.get(connection)
-        if plans is None:
-            plans = self._plans[connection] = {}
-        if len(wanted) not in plans:
-            plans[len(wanted)] = self._plan(len(wanted), using)
-        plan = plans[len(wanted)]
+        plan = self._plan_for(len(wanted), using) if len(wanted) <= MAX_COMPILED_IDS else None
         if plan is None:
             return list(self._build(now, wanted).using(using))
-        ops = connection.ops
-        params: list[Any] = []
-        for kind, value in plan.slots:
-            if kind == _CONST:
-                params.append(value)
-            elif kind == _ID:
-                params.append(wanted[value])
-            elif kind == _NOW:
-                params.append(ops.adapt_datetimefield_value(now))
-            else:
-                params.append(ops.adapt_datefield_value(timezone.localdate(now)))
+        connection = connections[using]
+        times = {
+            _NOW: connection.ops.adapt_datetimefield_value(now),
+            _TODAY: connection.ops.adapt_datefield_value(timezone.localdate(now)),
+        }
+        params = [
+            value if kind == _CONST else wanted[value] if kind == _ID else times[kind] for kind, value in plan.slots
+        ]
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             found = cursor.fetchall()
         if plan.converters:
             return list(plan.compiler.apply_converters(found, plan.converters))
         return found
+
+    def _plan_for(self, n: int, using: str) -> _Plan | None:
+        """The plan for n ids on this thread's connection, made on first use (one per
+        count: kept for the counts of a page, MAX_COMPILED_IDS)."""
+        connection = connections[using]
+        plans = self._plans.get(connection)
+        if plans is None:
+            plans = self._plans[connection] = {}
+        if n not in plans:
+            plans[n] = self._plan(n, using)
+        return plans[n]
 
     def _plan(self, n: int, using: str) -> _Plan | None:
         """The SQL and what each parameter is, or None when a parameter is not
@@ -106,12 +106,13 @@ class ByIds:
                 ops.adapt_datefield_value(timezone.localdate(_SECOND)),
             ),
         }
+        position = {value: i for i, value in enumerate(first_ids)}
         slots: list[tuple[int, Any]] = []
         for a, b in zip(params, other_params, strict=True):
             if a == b:
                 slots.append((_CONST, a))
-            elif isinstance(a, int) and a in first_ids and b == second_ids[first_ids.index(a)]:
-                slots.append((_ID, first_ids.index(a)))
+            elif isinstance(a, int) and a in position and b == second_ids[position[a]]:
+                slots.append((_ID, position[a]))
             else:
                 kind = next((k for k, pair in marks.items() if (a, b) == pair), None)
                 if kind is None:

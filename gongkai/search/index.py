@@ -372,6 +372,14 @@ def _signature(path: str) -> tuple[int, int] | None:
     return (found.st_ino, found.st_mtime_ns)
 
 
+def _committed(current: _Reader, mtime: int) -> tantivy.Index:
+    """The open index, reloaded if the writer committed since (meta.json's mtime)."""
+    if current.meta_mtime != mtime:
+        current.index.reload()
+        current.meta_mtime = mtime
+    return current.index
+
+
 def reader() -> tantivy.Index:
     """The live index for searching, reloaded when the writer committed or a rebuild
     swapped generations."""
@@ -391,10 +399,7 @@ def reader() -> tantivy.Index:
         except FileNotFoundError:
             mtime = None  # the generation's folder is gone: the slow way below
         if mtime is not None:
-            if current.meta_mtime != mtime:
-                current.index.reload()
-                current.meta_mtime = mtime
-            return current.index
+            return _committed(current, mtime)
     signature = _signature(str(base / "CURRENT"))  # (before reading it: a swap in between is seen next time)
     name = _current_name(base)
     if name is None or not (base / name).is_dir():
@@ -403,11 +408,8 @@ def reader() -> tantivy.Index:
     path = base / name
     mtime = _meta_mtime(path)
     if current is not None and current.name == name and current.base == str(base):
-        if current.meta_mtime != mtime:
-            current.index.reload()
-            current.meta_mtime = mtime
         current.current_signature = signature
-        return current.index
+        return _committed(current, mtime)
     with _reader_lock:
         index = open_index(path)
         index.config_reader(reload_policy="manual")

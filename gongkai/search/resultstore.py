@@ -40,6 +40,25 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, expires REAL,
 _inherited: list[sqlite3.Connection] = []
 
 
+def _prepare(db: sqlite3.Connection) -> None:
+    """WAL mode and the table. Connections opening a new file at once may find it locked
+    while another switches it to WAL, an answer that comes at once rather than after the
+    busy timeout: tried again for up to BUSY_SECONDS (seen with 4 threads on a loaded
+    machine: a skipped write)."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # (kept by the file once set)
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(_SCHEMA)
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
 class ResultStore(BaseCache):
     """A Django cache backend over one SQLite file (`location`)."""
 
@@ -62,10 +81,11 @@ class ResultStore(BaseCache):
             _inherited.append(db)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # (kept by the file once set)
-            db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute(_SCHEMA)
+        try:
+            _prepare(db)
+        except _FAILURES:
+            db.close()
+            raise
         self._local.db = (os.getpid(), db)
         return db
 
